@@ -1,0 +1,14 @@
+//! breathband: a breathing-pattern trainer for two stretch bands (chest and
+//! belly). The data path follows the folder layout:
+//!
+//! - [`device`]: where samples come from (serial sensor, virtual sensor, replay)
+//! - [`acquisition`]: the reader thread, continuity, counters, ring buffer
+//! - [`session`]: the session folder, live CSV writer, metadata
+//! - [`cli`]: the command line
+//!
+//! breathband is a training aid, not a medical device.
+
+pub mod acquisition;
+pub mod cli;
+pub mod device;
+pub mod session;

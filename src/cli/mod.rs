@@ -1,0 +1,70 @@
+//! The command line: one binary, subcommands for headless use and tests.
+
+mod ports;
+mod record;
+mod simulate;
+mod virtual_args;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// breathband: breathing-pattern trainer for two stretch bands (chest, belly).
+/// A training aid, not a medical device.
+#[derive(Debug, Parser)]
+#[command(name = "breathband", version, about, long_about = None)]
+pub struct Cli {
+    /// Folder that holds sessions (default: the OS data directory).
+    #[arg(long, global = true, env = crate::session::folder::DATA_DIR_ENV, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List serial ports, with USB vendor/product, serial number and name.
+    Ports(ports::PortsArgs),
+    /// Run the virtual sensor behind a pseudo-terminal, or write its signals to a CSV.
+    Simulate(simulate::SimulateArgs),
+    /// Record a session headless from a port, the virtual sensor or a replay.
+    Record(record::RecordArgs),
+}
+
+/// Parses arguments and runs; errors come back for `main` to print.
+pub fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BREATHBAND_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    match cli.command {
+        Command::Ports(a) => ports::run(a),
+        Command::Simulate(a) => simulate::run(a),
+        Command::Record(a) => record::run(a, cli.data_dir.as_deref()),
+    }
+}
+
+/// A flag set by Ctrl-C / SIGTERM, for commands that run until stopped.
+pub(crate) fn stop_on_signal() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(sig, flag.clone()) {
+            tracing::warn!("cannot catch signal {sig}: {e}");
+        }
+    }
+    flag
+}

@@ -1,0 +1,103 @@
+//! `breathband record`: a headless session from a port, the virtual sensor
+//! or a replayed file.
+
+use super::virtual_args::VirtualArgs;
+use crate::acquisition::{AcqConfig, Acquisition, OverflowPolicy};
+use crate::device::replay::ReplaySource;
+use crate::device::serial_link::{SerialConfig, SerialSource};
+use crate::device::virtual_source::VirtualSource;
+use crate::device::Source;
+use crate::session::folder::data_dir;
+use crate::session::recorder::{record, RecordOptions, SessionTarget};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["port", "virtual_sensor", "replay"])))]
+pub struct RecordArgs {
+    /// Serial port of the sensor (see `breathband ports`).
+    #[arg(long, value_name = "PATH")]
+    port: Option<String>,
+    /// Use the built-in virtual sensor.
+    #[arg(long = "virtual", id = "virtual_sensor")]
+    virtual_sensor: bool,
+    /// Replay a recorded CSV or session folder.
+    #[arg(long, value_name = "FILE")]
+    replay: Option<PathBuf>,
+    /// Replay speed (1 = real time, 0 = as fast as possible).
+    #[arg(long, default_value_t = 1.0, requires = "replay")]
+    speed: f64,
+    /// Stop after N seconds of signal (device clock); default: until Ctrl-C.
+    #[arg(long, value_name = "N")]
+    seconds: Option<f64>,
+    /// Write into exactly this session folder (created; must be empty).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Sample rate of a device printing text lines (default: estimated).
+    #[arg(long, value_name = "HZ", requires = "port")]
+    text_rate: Option<f64>,
+    #[command(flatten)]
+    sensor: VirtualArgs,
+}
+
+pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
+    if let Some(s) = a.seconds {
+        if !(s.is_finite() && s > 0.0) {
+            anyhow::bail!("--seconds must be more than 0");
+        }
+    }
+    let target = match &a.out {
+        Some(dir) => SessionTarget::Exact(dir.clone()),
+        None => SessionTarget::Under(
+            data_dir(data_dir_arg)
+                .map_err(anyhow::Error::msg)?
+                .join("sessions"),
+        ),
+    };
+    let mut cfg = AcqConfig::default();
+    let source: Box<dyn Source> = if let Some(port) = &a.port {
+        let mut c = SerialConfig::new(port);
+        c.text_rate_hz = a.text_rate;
+        Box::new(SerialSource::new(c))
+    } else if let Some(file) = &a.replay {
+        if a.speed == 0.0 {
+            cfg.overflow = OverflowPolicy::Wait;
+        }
+        Box::new(ReplaySource::open(file, a.speed).map_err(anyhow::Error::msg)?)
+    } else {
+        Box::new(VirtualSource::new(a.sensor.config()?))
+    };
+    let describe = source.describe();
+    let stop = super::stop_on_signal();
+    let mut acq = Acquisition::start(source, cfg);
+    let mut opts = RecordOptions::new(target);
+    opts.max_seconds = a.seconds;
+    let outcome = record(&mut acq, &opts, &stop, |dir, info| {
+        println!("session: {}", dir.display());
+        eprintln!(
+            "recording from {describe} ({} Hz{}, {}); Ctrl-C stops",
+            info.sample_rate_hz,
+            if info.rate_estimated { ", estimated" } else { "" },
+            info.protocol
+        );
+        let _ = std::io::stdout().flush();
+    })
+    .map_err(|e| anyhow::anyhow!("cannot record from {describe}: {e}"))?;
+    let m = &outcome.meta;
+    let c = &m.counters;
+    println!(
+        "samples: {}  duration_s: {:.3}  lost: {}  reconnects: {}  crc_errors: {}  malformed: {}  bytes_dropped: {}  ring_overflow: {}",
+        m.samples_written,
+        m.duration_s,
+        c.samples_lost,
+        c.reconnects,
+        c.crc_errors,
+        c.malformed,
+        c.bytes_dropped,
+        c.ring_overflow
+    );
+    match outcome.error {
+        Some(e) => Err(anyhow::anyhow!(e)),
+        None => Ok(()),
+    }
+}

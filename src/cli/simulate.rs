@@ -1,0 +1,138 @@
+//! `breathband simulate`: the virtual sensor behind a pseudo-terminal, or
+//! written offline to a CSV with its ground truth.
+
+use super::virtual_args::VirtualArgs;
+use crate::device::virtual_sensor::VirtualSensor;
+use anyhow::Context;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["pty", "out"])))]
+pub struct SimulateArgs {
+    /// Run a simulated sensor board behind a pseudo-terminal; prints its path.
+    #[arg(long)]
+    pty: bool,
+    /// With --pty: keep a symlink at PATH to the current device (survives --unplug-at).
+    #[arg(long, requires = "pty", value_name = "PATH")]
+    link: Option<PathBuf>,
+    /// Write the signals and their ground truth to this CSV instead.
+    #[arg(long, value_name = "FILE.csv")]
+    out: Option<PathBuf>,
+    /// Length: required with --out; with --pty, exit after this long.
+    #[arg(long, value_name = "N")]
+    seconds: Option<f64>,
+    /// With --pty: print "chest,belly" text lines instead of binary frames.
+    #[arg(long, requires = "pty")]
+    text: bool,
+    /// With --pty: bursts of junk bytes per second between frames.
+    #[arg(long, default_value_t = 0.0, requires = "pty")]
+    garbage_per_s: f64,
+    /// With --pty: fraction of sample frames with a corrupted byte.
+    #[arg(long, default_value_t = 0.0, requires = "pty")]
+    corrupt: f64,
+    /// With --pty: pull the cable at this time (s)...
+    #[arg(long, requires = "pty", value_name = "S")]
+    unplug_at: Option<f64>,
+    /// ...for this long (s); the board restarts when plugged back.
+    #[arg(long, default_value_t = 3.0, value_name = "S")]
+    unplug_for: f64,
+    /// With --pty: the board goes silent at this time (s)...
+    #[arg(long, requires = "pty", value_name = "S")]
+    silence_at: Option<f64>,
+    /// ...for this long (s), without restarting.
+    #[arg(long, default_value_t = 3.0, value_name = "S")]
+    silence_for: f64,
+    #[command(flatten)]
+    sensor: VirtualArgs,
+}
+
+pub fn run(a: SimulateArgs) -> anyhow::Result<()> {
+    let cfg = a.sensor.config()?;
+    if let Some(out) = &a.out {
+        let secs = a
+            .seconds
+            .context("--out needs --seconds N (how much signal to write)")?;
+        return write_csv(out, secs, cfg);
+    }
+    run_pty(&a, cfg)
+}
+
+#[cfg(unix)]
+fn run_pty(a: &SimulateArgs, cfg: crate::device::virtual_source::VirtualConfig) -> anyhow::Result<()> {
+    use crate::device::pty_sim::{run, PtySimOptions};
+    let opts = PtySimOptions {
+        sensor: cfg,
+        link: a.link.clone(),
+        text: a.text,
+        garbage_per_s: a.garbage_per_s.max(0.0),
+        corrupt_fraction: a.corrupt.clamp(0.0, 1.0),
+        unplug_at: a.unplug_at,
+        unplug_for: a.unplug_for.max(0.0),
+        silence_at: a.silence_at,
+        silence_for: a.silence_for.max(0.0),
+        seconds: a.seconds,
+    };
+    let stop = super::stop_on_signal();
+    let stats = run(&opts, &stop, |path| {
+        println!("{path}");
+        let _ = std::io::stdout().flush();
+    })
+    .context("simulated sensor failed")?;
+    eprintln!(
+        "simulate: sent {} frames, {} samples; {} garbage bytes; {} corrupted frames ({} samples); {} unplugs",
+        stats.frames_sent,
+        stats.samples_sent,
+        stats.garbage_bytes,
+        stats.corrupted_frames,
+        stats.corrupted_samples,
+        stats.unplugs
+    );
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn run_pty(_: &SimulateArgs, _: crate::device::virtual_source::VirtualConfig) -> anyhow::Result<()> {
+    anyhow::bail!("--pty needs a Unix pseudo-terminal; use --out FILE.csv here")
+}
+
+/// Header of the offline simulation CSV (samples.csv columns plus truth).
+pub const SIM_HEADER: &str =
+    "time_s,sample_index,chest,belly,true_rate_bpm,true_belly_share,true_phase_deg,true_cycle,true_class\n";
+
+fn write_csv(
+    out: &PathBuf,
+    secs: f64,
+    cfg: crate::device::virtual_source::VirtualConfig,
+) -> anyhow::Result<()> {
+    if !(secs.is_finite() && secs > 0.0) {
+        anyhow::bail!("--seconds must be more than 0");
+    }
+    let f = std::fs::File::create(out)
+        .with_context(|| format!("cannot create {}", out.display()))?;
+    let mut w = std::io::BufWriter::new(f);
+    let mut s = VirtualSensor::new(cfg.sample_rate_hz, cfg.params, cfg.schedule, cfg.seed);
+    let n = (secs * cfg.sample_rate_hz).round() as u64;
+    let werr = || format!("cannot write {}", out.display());
+    w.write_all(SIM_HEADER.as_bytes()).with_context(werr)?;
+    for i in 0..n {
+        let v = s.next_sample();
+        let t = v.truth;
+        writeln!(
+            w,
+            "{:.6},{i},{},{},{:.4},{:.4},{:.2},{:.5},{}",
+            i as f64 / cfg.sample_rate_hz,
+            v.chest,
+            v.belly,
+            t.rate_bpm,
+            t.belly_share,
+            t.phase_deg,
+            t.cycle,
+            t.class
+        )
+        .with_context(werr)?;
+    }
+    w.flush().with_context(werr)?;
+    eprintln!("simulate: wrote {n} samples to {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Plain-text fallback: lines of `chest,belly` from a simple sketch.
+//!
+//! Pure logic: [`sniff`] decides from the first bytes whether a device speaks
+//! the binary protocol or text; [`LineSplitter`] turns bytes into parsed lines.
+
+/// What the first bytes from a device look like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniff {
+    /// A 0x00 frame delimiter was seen: the binary protocol.
+    Binary,
+    /// Several lines of two numbers. `decimals` if any had a fraction.
+    Text { decimals: bool },
+    /// Not enough bytes yet.
+    Undecided,
+    /// Enough bytes, but neither frames nor number lines.
+    Unknown,
+}
+
+/// Bytes after which an undecided stream is declared unknown.
+pub const SNIFF_LIMIT: usize = 1024;
+
+/// Looks at the first bytes received from a device.
+pub fn sniff(bytes: &[u8]) -> Sniff {
+    if bytes.contains(&0) {
+        return Sniff::Binary;
+    }
+    // Skip the first (possibly partial) line, judge complete lines after it.
+    let mut lines = bytes.split(|&b| b == b'\n').skip(1).collect::<Vec<_>>();
+    lines.pop(); // the last piece is incomplete
+    let parsed: Vec<_> = lines.iter().map(|l| parse_line(l)).collect();
+    let good = parsed.iter().filter(|p| p.is_some()).count();
+    if good >= 3 && good * 3 >= parsed.len() * 2 {
+        let decimals = lines.iter().any(|l| l.contains(&b'.'));
+        return Sniff::Text { decimals };
+    }
+    if bytes.len() >= SNIFF_LIMIT {
+        Sniff::Unknown
+    } else {
+        Sniff::Undecided
+    }
+}
+
+/// Parses one line of two numbers separated by `,` `;` tab or spaces.
+pub fn parse_line(line: &[u8]) -> Option<[f64; 2]> {
+    let s = std::str::from_utf8(line).ok()?.trim();
+    let mut it = s
+        .split(|c: char| c == ',' || c == ';' || c == '\t' || c == ' ')
+        .filter(|f| !f.is_empty());
+    let a = it.next()?.parse::<f64>().ok()?;
+    let b = it.next()?.parse::<f64>().ok()?;
+    if it.next().is_some() || !a.is_finite() || !b.is_finite() {
+        return None;
+    }
+    Some([a, b])
+}
+
+/// Splits a byte stream into lines of bounded length.
+#[derive(Debug, Default)]
+pub struct LineSplitter {
+    buf: Vec<u8>,
+    overlong: bool,
+}
+
+/// Longest accepted line; longer ones are rejected whole.
+pub const MAX_LINE: usize = 80;
+
+impl LineSplitter {
+    /// Feeds bytes; calls `on_line` with each complete line's parse result.
+    pub fn push(&mut self, bytes: &[u8], mut on_line: impl FnMut(Option<[f64; 2]>)) {
+        for &b in bytes {
+            if b == b'\n' {
+                if self.overlong {
+                    on_line(None);
+                } else if !self.buf.iter().all(|c| c.is_ascii_whitespace()) {
+                    on_line(parse_line(&self.buf));
+                }
+                self.buf.clear();
+                self.overlong = false;
+            } else if self.buf.len() < MAX_LINE {
+                self.buf.push(b);
+            } else {
+                self.overlong = true;
+            }
+        }
+    }
+
+    /// Forgets a partial line (after a reconnect).
+    pub fn reset(&mut self) {
+        self.buf.clear();
+        self.overlong = false;
+    }
+}
+
+/// Snaps an estimated rate to a common converter rate when within 3 %.
+pub fn snap_rate(estimate: f64) -> f64 {
+    const COMMON: [f64; 12] = [
+        25.0, 50.0, 60.0, 100.0, 120.0, 125.0, 128.0, 200.0, 250.0, 256.0, 500.0, 1000.0,
+    ];
+    COMMON
+        .iter()
+        .copied()
+        .find(|c| ((estimate - c) / c).abs() <= 0.03)
+        .unwrap_or((estimate * 10.0).round() / 10.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniff_tells_binary_text_and_junk_apart() {
+        assert_eq!(sniff(b"\x05\x82\x02\xb7\x40\x00"), Sniff::Binary);
+        assert_eq!(sniff(b"12,3\n512,498\n513,497\n514,490\n5"), Sniff::Text { decimals: false });
+        assert_eq!(sniff(b"x\n1.5;2.25\n1.5 2\n1\t2\n"), Sniff::Text { decimals: true });
+        assert_eq!(sniff(b"512,4"), Sniff::Undecided);
+        assert_eq!(sniff(&[b'A'; SNIFF_LIMIT]), Sniff::Unknown);
+    }
+
+    #[test]
+    fn parses_common_separators_and_rejects_others() {
+        assert_eq!(parse_line(b"512,498\r"), Some([512.0, 498.0]));
+        assert_eq!(parse_line(b" -3 ; 4.5 "), Some([-3.0, 4.5]));
+        assert_eq!(parse_line(b"1\t2"), Some([1.0, 2.0]));
+        for bad in [&b"1,2,3"[..], b"hello", b"1,", b"nan,2", b"\xff,1"] {
+            assert_eq!(parse_line(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn splitter_handles_any_chunking_and_overlong_lines() {
+        let text = b"1,2\r\n3,4\n\nbad\n5,6\n".repeat(3);
+        let mut out = Vec::new();
+        let mut s = LineSplitter::default();
+        for chunk in text.chunks(3) {
+            s.push(chunk, |l| out.push(l));
+        }
+        assert_eq!(out.len(), 12);
+        assert_eq!(out.iter().filter(|l| l.is_none()).count(), 3);
+        let mut s = LineSplitter::default();
+        let mut long = vec![b'1'; 200];
+        long.extend_from_slice(b"\n7,8\n");
+        let mut got = Vec::new();
+        s.push(&long, |l| got.push(l));
+        assert_eq!(got, vec![None, Some([7.0, 8.0])]);
+    }
+
+    #[test]
+    fn snaps_near_common_rates() {
+        assert_eq!(snap_rate(98.7), 100.0);
+        assert_eq!(snap_rate(127.0), 128.0);
+        assert_eq!(snap_rate(77.77), 77.8);
+    }
+}

@@ -1,0 +1,247 @@
+//! Reads two-band CSV files: `samples.csv` of a session, the output of
+//! `simulate --out`, or any CSV (optionally gzip) whose header holds at least
+//! `time_s`, `chest` and `belly` in any order. Other columns are ignored.
+
+use flate2::read::MultiGzDecoder;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Why a band CSV could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BandCsvError {
+    #[error("cannot open {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: header has no '{column}' column (need time_s, chest, belly)")]
+    MissingColumn { path: PathBuf, column: &'static str },
+    #[error("{path}, line {line}: {message}")]
+    Malformed {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// One row of a band CSV.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandRow {
+    pub time_s: f64,
+    pub chest: f64,
+    pub belly: f64,
+    /// The `sample_index` column, when present.
+    pub sample_index: Option<u64>,
+    /// The `flags` column, when present.
+    pub flags: u8,
+    /// Line number in the file (1 = header).
+    pub line: u64,
+}
+
+/// Streaming reader of band rows.
+pub struct BandCsvReader {
+    path: PathBuf,
+    rdr: csv::Reader<Box<dyn Read + Send>>,
+    cols: [usize; 3],
+    index_col: Option<usize>,
+    flags_col: Option<usize>,
+    record: csv::StringRecord,
+    last_time: f64,
+}
+
+/// The file to read for `path`: a session folder means its `samples.csv`.
+pub fn resolve_input(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join("samples.csv")
+    } else {
+        path.to_path_buf()
+    }
+}
+
+impl BandCsvReader {
+    /// Opens a CSV, gzip CSV (by content) or session folder.
+    pub fn open(path: &Path) -> Result<Self, BandCsvError> {
+        let path = resolve_input(path);
+        let open_err = |source| BandCsvError::Open {
+            path: path.clone(),
+            source,
+        };
+        let mut f = BufReader::new(File::open(&path).map_err(open_err)?);
+        let mut magic = [0u8; 2];
+        let gz = {
+            use std::io::BufRead;
+            let head = f.fill_buf().map_err(open_err)?;
+            magic.iter_mut().zip(head).for_each(|(m, h)| *m = *h);
+            magic == [0x1f, 0x8b]
+        };
+        let inner: Box<dyn Read + Send> = if gz {
+            Box::new(MultiGzDecoder::new(f))
+        } else {
+            Box::new(f)
+        };
+        let mut rdr = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .flexible(true)
+            .from_reader(inner);
+        let headers = rdr
+            .headers()
+            .map_err(|e| BandCsvError::Malformed {
+                path: path.clone(),
+                line: 1,
+                message: e.to_string(),
+            })?
+            .clone();
+        let find = |name| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let need = |column: &'static str| {
+            find(column).ok_or(BandCsvError::MissingColumn {
+                path: path.clone(),
+                column,
+            })
+        };
+        let cols = [need("time_s")?, need("chest")?, need("belly")?];
+        Ok(Self {
+            index_col: find("sample_index"),
+            flags_col: find("flags"),
+            path,
+            rdr,
+            cols,
+            record: csv::StringRecord::new(),
+            last_time: f64::NEG_INFINITY,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The next row, `Ok(None)` at the end. Errors name the line.
+    pub fn next_row(&mut self) -> Result<Option<BandRow>, BandCsvError> {
+        let line = self.rdr.position().line() + 1;
+        let malformed = |line, message: String| BandCsvError::Malformed {
+            path: self.path.clone(),
+            line,
+            message,
+        };
+        match self.rdr.read_record(&mut self.record) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line());
+                return Err(malformed(line, e.to_string()));
+            }
+        }
+        let line = self.record.position().map_or(line, |p| p.line());
+        let num = |i: usize, name: &str| -> Result<f64, BandCsvError> {
+            let s = self.record.get(i).unwrap_or("");
+            s.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| malformed(line, format!("{name} value '{s}' is not a number")))
+        };
+        let time_s = num(self.cols[0], "time_s")?;
+        let chest = num(self.cols[1], "chest")?;
+        let belly = num(self.cols[2], "belly")?;
+        if time_s <= self.last_time {
+            return Err(malformed(
+                line,
+                format!("time_s {time_s} does not increase (previous {})", self.last_time),
+            ));
+        }
+        self.last_time = time_s;
+        let sample_index = match self.index_col {
+            Some(i) => Some(num(i, "sample_index")? as u64),
+            None => None,
+        };
+        let flags = match self.flags_col {
+            Some(i) => num(i, "flags")? as u8,
+            None => 0,
+        };
+        Ok(Some(BandRow {
+            time_s,
+            chest,
+            belly,
+            sample_index,
+            flags,
+            line,
+        }))
+    }
+
+    /// Reads every remaining row.
+    pub fn read_all(mut self) -> Result<Vec<BandRow>, BandCsvError> {
+        let mut v = Vec::new();
+        while let Some(r) = self.next_row()? {
+            v.push(r);
+        }
+        Ok(v)
+    }
+}
+
+/// Sample rate from the median time step of `rows`.
+pub fn infer_rate(path: &Path, rows: &[BandRow]) -> Result<f64, BandCsvError> {
+    let mut d: Vec<f64> = rows.windows(2).map(|w| w[1].time_s - w[0].time_s).collect();
+    if d.is_empty() {
+        return Err(BandCsvError::Invalid {
+            path: path.to_path_buf(),
+            message: "fewer than two rows: cannot infer the sample rate".into(),
+        });
+    }
+    d.sort_by(f64::total_cmp);
+    let rate = 1.0 / d[d.len() / 2];
+    // Round to 1e-6 Hz so that 1/0.0078 style rounding in files does not leak.
+    Ok((rate * 1e3).round() / 1e3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    #[test]
+    fn reads_columns_in_any_order_and_ignores_others() {
+        let f = file("belly,extra,time_s,chest\n5,x,0.0,1\n6,y,0.01,2\n");
+        let rows = BandCsvReader::open(f.path()).unwrap().read_all().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[1].time_s, rows[1].chest, rows[1].belly), (0.01, 2.0, 6.0));
+        assert_eq!(infer_rate(f.path(), &rows).unwrap(), 100.0);
+    }
+
+    #[test]
+    fn reads_gzip_by_content() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"time_s,chest,belly\n0,1,2\n0.5,3,4\n").unwrap();
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(&gz.finish().unwrap()).unwrap();
+        let rows = BandCsvReader::open(f.path()).unwrap().read_all().unwrap();
+        assert_eq!(rows[1].belly, 4.0);
+    }
+
+    #[test]
+    fn malformed_value_names_the_line() {
+        let f = file("time_s,chest,belly\n0,1,2\n0.1,oops,2\n");
+        let e = BandCsvReader::open(f.path()).unwrap().read_all().unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("line 3") && msg.contains("oops"), "{msg}");
+    }
+
+    #[test]
+    fn missing_column_and_time_going_back_are_errors() {
+        let f = file("time_s,chest\n0,1\n");
+        assert!(matches!(
+            BandCsvReader::open(f.path()),
+            Err(BandCsvError::MissingColumn { column: "belly", .. })
+        ));
+        let f = file("time_s,chest,belly\n0,1,2\n0,1,2\n");
+        let e = BandCsvReader::open(f.path()).unwrap().read_all().unwrap_err();
+        assert!(e.to_string().contains("line 3"), "{e}");
+    }
+}

@@ -1,0 +1,113 @@
+//! `session.json`: what a session was, written atomically while it runs.
+
+use crate::acquisition::CounterSnapshot;
+use crate::device::DeviceInfo;
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Version of the session folder format.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// State of a session as last written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    /// Still being written (or the writer died: see `updated_utc`).
+    #[default]
+    Recording,
+    /// Ended normally.
+    Complete,
+    /// Ended by an error (disk full, device failure): data so far is valid.
+    Failed,
+}
+
+/// A stretch of samples lost on the link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gap {
+    /// Session index of the first sample after the gap.
+    pub index: u64,
+    pub time_s: f64,
+    pub lost_samples: u64,
+    /// The count is estimated from the host clock (device restarted).
+    pub estimated: bool,
+}
+
+/// A link event worth keeping (link lost, reconnected, warnings).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkEvent {
+    pub utc: DateTime<Utc>,
+    /// Session time of the last sample written when it happened.
+    pub time_s: f64,
+    pub kind: String,
+    pub detail: String,
+}
+
+/// Contents of `session.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionMeta {
+    pub format_version: u32,
+    pub software_version: String,
+    pub start_utc: DateTime<Utc>,
+    pub start_local: DateTime<FixedOffset>,
+    pub updated_utc: DateTime<Utc>,
+    pub end_utc: Option<DateTime<Utc>>,
+    pub status: SessionStatus,
+    /// Why it ended (`seconds reached`, `stopped by user`, an error).
+    pub end_reason: Option<String>,
+    pub source: DeviceInfo,
+    pub sample_rate_hz: f64,
+    /// Per-band gains from calibration (empty until calibrated).
+    #[serde(default)]
+    pub calibration: serde_json::Map<String, serde_json::Value>,
+    pub counters: CounterSnapshot,
+    pub samples_written: u64,
+    /// Session time of the last sample written.
+    pub duration_s: f64,
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+    #[serde(default)]
+    pub events: Vec<LinkEvent>,
+}
+
+impl SessionMeta {
+    pub fn new(source: DeviceInfo, start: DateTime<Utc>) -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            software_version: env!("CARGO_PKG_VERSION").into(),
+            start_utc: start,
+            start_local: start.with_timezone(&chrono::Local).fixed_offset(),
+            updated_utc: start,
+            end_utc: None,
+            status: SessionStatus::Recording,
+            end_reason: None,
+            sample_rate_hz: source.sample_rate_hz,
+            source,
+            calibration: Default::default(),
+            counters: CounterSnapshot::default(),
+            samples_written: 0,
+            duration_s: 0.0,
+            gaps: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Writes `session.json` in `dir` atomically (temp file, fsync, rename):
+    /// a crash leaves the previous or the new version, never a torn file.
+    pub fn write_atomic(&self, dir: &Path) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        serde_json::to_writer_pretty(&mut tmp, self)?;
+        tmp.write_all(b"\n")?;
+        tmp.as_file().sync_data()?;
+        tmp.persist(dir.join("session.json")).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// Reads `session.json` from a session folder.
+    pub fn read(dir: &Path) -> Result<Self, String> {
+        let p = dir.join("session.json");
+        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))
+    }
+}
