@@ -43,7 +43,10 @@ impl core::fmt::Display for DecodeError {
             Self::Cobs { bytes } => write!(f, "invalid COBS frame ({bytes} bytes)"),
             Self::Crc {
                 expected, found, ..
-            } => write!(f, "CRC mismatch: computed {expected:#06x}, frame says {found:#06x}"),
+            } => write!(
+                f,
+                "CRC mismatch: computed {expected:#06x}, frame says {found:#06x}"
+            ),
             Self::UnknownType { msg_type, .. } => write!(f, "unknown message type {msg_type:#04x}"),
             Self::BadBody { msg_type, .. } => {
                 write!(f, "body malformed for message type {msg_type:#04x}")
@@ -206,7 +209,9 @@ fn with_wire_bytes(e: DecodeError, n: usize) -> DecodeError {
             found,
             bytes: n,
         },
-        DecodeError::UnknownType { msg_type, .. } => DecodeError::UnknownType { msg_type, bytes: n },
+        DecodeError::UnknownType { msg_type, .. } => {
+            DecodeError::UnknownType { msg_type, bytes: n }
+        }
         DecodeError::BadBody { msg_type, .. } => DecodeError::BadBody { msg_type, bytes: n },
         DecodeError::Overlong { .. } => DecodeError::Overlong { bytes: n },
     }

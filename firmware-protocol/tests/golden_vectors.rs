@@ -93,7 +93,10 @@ fn canonical() -> Vec<(&'static str, Frame)> {
         ),
         (
             "samples_zero_bytes_and_flags",
-            f(0, samples(0x0001_0000, 0x1f, &[[0, 0], [0, 1023], [256, 0]])),
+            f(
+                0,
+                samples(0x0001_0000, 0x1f, &[[0, 0], [0, 1023], [256, 0]]),
+            ),
         ),
         (
             "samples_max_pairs_wrap_index",
@@ -136,7 +139,7 @@ fn rejects() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     let n = encode_frame(7, &Message::Ack { command: 0x82 }, &mut good).unwrap();
     let mut bad_crc = good[..n].to_vec();
     bad_crc[3] ^= 0x01; // flip a bit of the command byte
-    // COBS code byte 0x09 announces 8 data bytes, but only 3 follow.
+                        // COBS code byte 0x09 announces 8 data bytes, but only 3 follow.
     let bad_cobs = vec![0x09, 0x04, 0x07, 0x00];
     // Type 0x42 with a valid CRC.
     let unknown = frame_from_payload(&[0x42, 0x01]);
@@ -220,7 +223,11 @@ fn fields(fr: &Frame) -> String {
             )
         }
         Message::Samples(x) => {
-            let pairs: Vec<String> = x.pairs().iter().map(|p| format!("{}:{}", p[0], p[1])).collect();
+            let pairs: Vec<String> = x
+                .pairs()
+                .iter()
+                .map(|p| format!("{}:{}", p[0], p[1]))
+                .collect();
             format!(
                 "type=samples;seq={s};first={};flags={};pairs={}",
                 x.first_index,
@@ -254,7 +261,13 @@ fn parse_fields(f: &str) -> Frame {
     let seq = n("seq") as u8;
     let ch = |k: &str| {
         let p: Vec<&str> = kv[k].split('/').collect();
-        channel(p[0], p[1], p[2].parse().unwrap(), p[3].parse().unwrap(), p[4].parse().unwrap())
+        channel(
+            p[0],
+            p[1],
+            p[2].parse().unwrap(),
+            p[3].parse().unwrap(),
+            p[4].parse().unwrap(),
+        )
     };
     let message = match kv["type"] {
         "info" => {
@@ -335,9 +348,16 @@ fn golden_vectors_file_matches_codec() {
         std::fs::write(PATH, render()).unwrap();
     }
     let text = std::fs::read_to_string(PATH).expect("vectors/frames.tsv");
-    assert_eq!(text, render(), "vectors file differs from the codec; see the module doc");
+    assert_eq!(
+        text,
+        render(),
+        "vectors file differs from the codec; see the module doc"
+    );
     let mut checked = 0;
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 3, "{line}");
         let (name, f, wire) = (cols[0], cols[1], unhex(cols[2]));
@@ -353,7 +373,11 @@ fn golden_vectors_file_matches_codec() {
         if let Some(kind) = f.strip_prefix("type=reject;error=") {
             let err = got[0].as_ref().expect_err(name);
             assert_eq!(error_kind(err), kind, "{name}");
-            assert_eq!(err.bytes(), wire.len(), "{name}: every byte counted as dropped");
+            assert_eq!(
+                err.bytes(),
+                wire.len(),
+                "{name}: every byte counted as dropped"
+            );
             assert_eq!(dec.stats().bytes_dropped, wire.len() as u64);
         } else {
             let expected = parse_fields(f);

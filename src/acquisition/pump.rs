@@ -94,7 +94,7 @@ impl BlockSink for Pump {
         }
         self.full_scale = [0, 1].map(|k| info.channels[k].full_scale.map(|f| f as i32));
         self.info = Some(info.clone());
-        self.event(AcqEvent::Connected(info));
+        self.event(AcqEvent::Connected(Box::new(info)));
     }
 
     fn block(&mut self, device_first: Option<u32>, block_flags: u8, pairs: &[[i32; 2]]) {

@@ -45,7 +45,7 @@ impl Default for AcqConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AcqEvent {
     /// The device described itself (first connection, or again after a reset).
-    Connected(DeviceInfo),
+    Connected(Box<DeviceInfo>),
     /// Samples were lost before session index `at_index`.
     Gap {
         at_index: u64,

@@ -68,3 +68,13 @@ pub(crate) fn stop_on_signal() -> std::sync::Arc<std::sync::atomic::AtomicBool> 
     }
     flag
 }
+
+/// Prints a line on stdout; a closed pipe (`| head`) must not end a recording.
+pub(crate) fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out
+        .write_fmt(line)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush());
+}

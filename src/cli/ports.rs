@@ -13,12 +13,14 @@ pub struct PortsArgs {
 pub fn run(a: PortsArgs) -> anyhow::Result<()> {
     let ports = list_ports().context("cannot list serial ports")?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&ports)?);
+        super::say(format_args!("{}", serde_json::to_string_pretty(&ports)?));
     } else if ports.is_empty() {
-        println!("no serial ports found (plug in the sensor, or try `breathband simulate --pty`)");
+        super::say(format_args!(
+            "no serial ports found (plug in the sensor, or try `breathband simulate --pty`)"
+        ));
     } else {
         for p in &ports {
-            println!("{}", p.describe());
+            super::say(format_args!("{}", p.describe()));
         }
     }
     Ok(())

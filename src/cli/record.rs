@@ -9,7 +9,6 @@ use crate::device::virtual_source::VirtualSource;
 use crate::device::Source;
 use crate::session::folder::data_dir;
 use crate::session::recorder::{record, RecordOptions, SessionTarget};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -73,19 +72,22 @@ pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
     let mut opts = RecordOptions::new(target);
     opts.max_seconds = a.seconds;
     let outcome = record(&mut acq, &opts, &stop, |dir, info| {
-        println!("session: {}", dir.display());
+        super::say(format_args!("session: {}", dir.display()));
         eprintln!(
             "recording from {describe} ({} Hz{}, {}); Ctrl-C stops",
             info.sample_rate_hz,
-            if info.rate_estimated { ", estimated" } else { "" },
+            if info.rate_estimated {
+                ", estimated"
+            } else {
+                ""
+            },
             info.protocol
         );
-        let _ = std::io::stdout().flush();
     })
     .map_err(|e| anyhow::anyhow!("cannot record from {describe}: {e}"))?;
     let m = &outcome.meta;
     let c = &m.counters;
-    println!(
+    super::say(format_args!(
         "samples: {}  duration_s: {:.3}  lost: {}  reconnects: {}  crc_errors: {}  malformed: {}  bytes_dropped: {}  ring_overflow: {}",
         m.samples_written,
         m.duration_s,
@@ -95,9 +97,12 @@ pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
         c.malformed,
         c.bytes_dropped,
         c.ring_overflow
-    );
+    ));
     match outcome.error {
-        Some(e) => Err(anyhow::anyhow!(e)),
+        Some(e) => Err(anyhow::anyhow!(
+            "{e} (session so far kept in {})",
+            outcome.dir.display()
+        )),
         None => Ok(()),
     }
 }

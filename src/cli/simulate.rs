@@ -59,7 +59,10 @@ pub fn run(a: SimulateArgs) -> anyhow::Result<()> {
 }
 
 #[cfg(unix)]
-fn run_pty(a: &SimulateArgs, cfg: crate::device::virtual_source::VirtualConfig) -> anyhow::Result<()> {
+fn run_pty(
+    a: &SimulateArgs,
+    cfg: crate::device::virtual_source::VirtualConfig,
+) -> anyhow::Result<()> {
     use crate::device::pty_sim::{run, PtySimOptions};
     let opts = PtySimOptions {
         sensor: cfg,
@@ -75,8 +78,9 @@ fn run_pty(a: &SimulateArgs, cfg: crate::device::virtual_source::VirtualConfig) 
     };
     let stop = super::stop_on_signal();
     let stats = run(&opts, &stop, |path| {
-        println!("{path}");
-        let _ = std::io::stdout().flush();
+        // A reader that went away must not stop the simulated board.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{path}").and_then(|_| out.flush());
     })
     .context("simulated sensor failed")?;
     eprintln!(
@@ -92,7 +96,10 @@ fn run_pty(a: &SimulateArgs, cfg: crate::device::virtual_source::VirtualConfig) 
 }
 
 #[cfg(not(unix))]
-fn run_pty(_: &SimulateArgs, _: crate::device::virtual_source::VirtualConfig) -> anyhow::Result<()> {
+fn run_pty(
+    _: &SimulateArgs,
+    _: crate::device::virtual_source::VirtualConfig,
+) -> anyhow::Result<()> {
     anyhow::bail!("--pty needs a Unix pseudo-terminal; use --out FILE.csv here")
 }
 
@@ -108,8 +115,8 @@ fn write_csv(
     if !(secs.is_finite() && secs > 0.0) {
         anyhow::bail!("--seconds must be more than 0");
     }
-    let f = std::fs::File::create(out)
-        .with_context(|| format!("cannot create {}", out.display()))?;
+    let f =
+        std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut w = std::io::BufWriter::new(f);
     let mut s = VirtualSensor::new(cfg.sample_rate_hz, cfg.params, cfg.schedule, cfg.seed);
     let n = (secs * cfg.sample_rate_hz).round() as u64;

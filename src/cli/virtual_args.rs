@@ -16,7 +16,12 @@ pub struct VirtualArgs {
     #[arg(long, default_value_t = 0.7, value_name = "S")]
     pub share: f64,
     /// Degrees the belly leads the chest (180 = paradoxical).
-    #[arg(long, default_value_t = 0.0, value_name = "DEG", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        default_value_t = 0.0,
+        value_name = "DEG",
+        allow_hyphen_values = true
+    )]
     pub phase: f64,
     /// Noise, as a fraction of the breath depth.
     #[arg(long, default_value_t = 0.005)]
@@ -41,7 +46,10 @@ impl VirtualArgs {
             anyhow::bail!("--share {} must be between 0 and 1", self.share);
         }
         if !(1.0..=90.0).contains(&self.breath_rate) {
-            anyhow::bail!("--breath-rate {} must be 1 to 90 per minute", self.breath_rate);
+            anyhow::bail!(
+                "--breath-rate {} must be 1 to 90 per minute",
+                self.breath_rate
+            );
         }
         Ok(VirtualConfig {
             sample_rate_hz: self.rate_hz,

@@ -183,7 +183,7 @@ pub fn run(
                     board.streaming = true;
                 } else {
                     let info = board.info(&opts.sensor);
-        let _ = send(&mut master, &mut board, &info, &mut out);
+                    let _ = send(&mut master, &mut board, &info, &mut out);
                 }
                 decoder = Decoder::new();
                 on_ready(&shown(&name));

@@ -24,6 +24,9 @@ pub struct ReplaySource {
     start: Option<Instant>,
     t0: f64,
     pairs: Vec<[i32; 2]>,
+    /// A read error met after some rows of a block: reported on the next poll,
+    /// after those rows were delivered.
+    failed: Option<String>,
 }
 
 impl ReplaySource {
@@ -48,6 +51,7 @@ impl ReplaySource {
             speed: speed.max(0.0),
             start: None,
             pairs: Vec::new(),
+            failed: None,
         })
     }
 
@@ -72,6 +76,9 @@ impl ReplaySource {
 
 impl Source for ReplaySource {
     fn poll(&mut self, sink: &mut dyn BlockSink, _c: &Counters) -> Result<(), SourceError> {
+        if let Some(e) = self.failed.take() {
+            return Err(SourceError::Fatal(e));
+        }
         let start = match self.start {
             Some(s) => s,
             None => {
@@ -99,7 +106,17 @@ impl Source for ReplaySource {
         self.pairs.clear();
         let mut first: Option<u64> = None;
         while self.pairs.len() < UNPACED_BLOCK {
-            let Some(r) = self.next_row()? else {
+            let row = match self.next_row() {
+                Ok(r) => r,
+                Err(e) => {
+                    if let Some(f) = first {
+                        sink.block(Some(f as u32), 0, &self.pairs);
+                    }
+                    self.failed = Some(e.to_string());
+                    return Ok(());
+                }
+            };
+            let Some(r) = row else {
                 if let Some(f) = first {
                     sink.block(Some(f as u32), 0, &self.pairs);
                 }

@@ -92,8 +92,8 @@ impl FromStr for Schedule {
                     }),
                     o => {
                         return Err(format!(
-                            "unknown schedule key '{o}' (rate, share, phase, depth, noise, hold, off)"
-                        ))
+                        "unknown schedule key '{o}' (rate, share, phase, depth, noise, hold, off)"
+                    ))
                     }
                 });
             }
@@ -110,7 +110,9 @@ mod tests {
 
     #[test]
     fn parses_and_sorts_entries() {
-        let s: Schedule = "120:phase=180,rate=8; 60:share=0.3;200:off=chest".parse().unwrap();
+        let s: Schedule = "120:phase=180,rate=8; 60:share=0.3;200:off=chest"
+            .parse()
+            .unwrap();
         let c = s.changes();
         assert_eq!(c.len(), 3);
         assert_eq!(c[0].at_s, 60.0);
@@ -120,7 +122,14 @@ mod tests {
 
     #[test]
     fn rejects_bad_entries_with_a_reason() {
-        for bad in ["60", "x:rate=1", "5:speed=2", "5:rate=fast", "5:off=left", "-1:rate=3"] {
+        for bad in [
+            "60",
+            "x:rate=1",
+            "5:speed=2",
+            "5:rate=fast",
+            "5:off=left",
+            "-1:rate=3",
+        ] {
             let e = bad.parse::<Schedule>().unwrap_err();
             assert!(!e.is_empty(), "{bad}");
         }

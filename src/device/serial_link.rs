@@ -192,7 +192,11 @@ impl SerialSource {
         Err(format!(
             "no {} from {path} within {:.1} s: is the sensor plugged in and running the \
              breathband firmware (or printing 'chest,belly' lines)?",
-            if self.mode.is_some() { "device info" } else { "data" },
+            if self.mode.is_some() {
+                "device info"
+            } else {
+                "data"
+            },
             self.cfg.handshake_timeout.as_secs_f64()
         ))
     }
@@ -232,7 +236,9 @@ impl SerialSource {
                 let s = self.decoder.stats();
                 let b = self.stats_base;
                 counters.frames.store(b.frames + s.frames, Relaxed);
-                counters.crc_errors.store(b.crc_errors + s.crc_errors, Relaxed);
+                counters
+                    .crc_errors
+                    .store(b.crc_errors + s.crc_errors, Relaxed);
                 counters
                     .malformed
                     .store(b.malformed + s.malformed + s.overlong, Relaxed);
@@ -331,7 +337,8 @@ impl SerialSource {
 
     /// In text mode without a given rate: estimate it once enough lines came.
     fn settle_text_rate(&mut self, scale: f64) {
-        let (Some(first), Some(last)) = (self.text_pending.first(), self.text_pending.last()) else {
+        let (Some(first), Some(last)) = (self.text_pending.first(), self.text_pending.last())
+        else {
             return;
         };
         let span = last.0.duration_since(first.0).as_secs_f64();
@@ -344,7 +351,8 @@ impl SerialSource {
             return;
         }
         self.pending_info = true;
-        self.pairs.extend(self.text_pending.drain(..).map(|(_, p)| p));
+        self.pairs
+            .extend(self.text_pending.drain(..).map(|(_, p)| p));
     }
 
     fn deliver(&mut self, sink: &mut dyn BlockSink) {
@@ -474,24 +482,34 @@ impl SerialSource {
 /// USB serial number and product of the port at `path`, if the OS knows them.
 fn usb_details(path: &str) -> Option<(Option<String>, Option<String>)> {
     let canon = std::fs::canonicalize(path).ok();
-    serialport::available_ports().ok()?.into_iter().find_map(|p| {
-        let same = p.port_name == path
-            || canon
-                .as_ref()
-                .is_some_and(|c| std::fs::canonicalize(&p.port_name).ok().as_ref() == Some(c));
-        match (same, p.port_type) {
-            (true, serialport::SerialPortType::UsbPort(u)) => Some((u.serial_number, u.product)),
-            _ => None,
-        }
-    })
+    serialport::available_ports()
+        .ok()?
+        .into_iter()
+        .find_map(|p| {
+            let same = p.port_name == path
+                || canon
+                    .as_ref()
+                    .is_some_and(|c| std::fs::canonicalize(&p.port_name).ok().as_ref() == Some(c));
+            match (same, p.port_type) {
+                (true, serialport::SerialPortType::UsbPort(u)) => {
+                    Some((u.serial_number, u.product))
+                }
+                _ => None,
+            }
+        })
 }
 
 /// Path of a port whose USB serial number is `serial` (the device moved).
 fn find_by_serial(serial: &str) -> Option<String> {
-    serialport::available_ports().ok()?.into_iter().find_map(|p| match p.port_type {
-        serialport::SerialPortType::UsbPort(u) if u.serial_number.as_deref() == Some(serial) => {
-            Some(p.port_name)
-        }
-        _ => None,
-    })
+    serialport::available_ports()
+        .ok()?
+        .into_iter()
+        .find_map(|p| match p.port_type {
+            serialport::SerialPortType::UsbPort(u)
+                if u.serial_number.as_deref() == Some(serial) =>
+            {
+                Some(p.port_name)
+            }
+            _ => None,
+        })
 }

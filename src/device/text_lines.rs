@@ -43,9 +43,7 @@ pub fn sniff(bytes: &[u8]) -> Sniff {
 /// Parses one line of two numbers separated by `,` `;` tab or spaces.
 pub fn parse_line(line: &[u8]) -> Option<[f64; 2]> {
     let s = std::str::from_utf8(line).ok()?.trim();
-    let mut it = s
-        .split(|c: char| c == ',' || c == ';' || c == '\t' || c == ' ')
-        .filter(|f| !f.is_empty());
+    let mut it = s.split([',', ';', '\t', ' ']).filter(|f| !f.is_empty());
     let a = it.next()?.parse::<f64>().ok()?;
     let b = it.next()?.parse::<f64>().ok()?;
     if it.next().is_some() || !a.is_finite() || !b.is_finite() {
@@ -96,10 +94,12 @@ pub fn snap_rate(estimate: f64) -> f64 {
     const COMMON: [f64; 12] = [
         25.0, 50.0, 60.0, 100.0, 120.0, 125.0, 128.0, 200.0, 250.0, 256.0, 500.0, 1000.0,
     ];
+    let rel = |c: &f64| ((estimate - c) / c).abs();
     COMMON
         .iter()
         .copied()
-        .find(|c| ((estimate - c) / c).abs() <= 0.03)
+        .filter(|c| rel(c) <= 0.03)
+        .min_by(|a, b| rel(a).total_cmp(&rel(b)))
         .unwrap_or((estimate * 10.0).round() / 10.0)
 }
 
@@ -110,8 +110,14 @@ mod tests {
     #[test]
     fn sniff_tells_binary_text_and_junk_apart() {
         assert_eq!(sniff(b"\x05\x82\x02\xb7\x40\x00"), Sniff::Binary);
-        assert_eq!(sniff(b"12,3\n512,498\n513,497\n514,490\n5"), Sniff::Text { decimals: false });
-        assert_eq!(sniff(b"x\n1.5;2.25\n1.5 2\n1\t2\n"), Sniff::Text { decimals: true });
+        assert_eq!(
+            sniff(b"12,3\n512,498\n513,497\n514,490\n5"),
+            Sniff::Text { decimals: false }
+        );
+        assert_eq!(
+            sniff(b"x\n1.5;2.25\n1.5 2\n1\t2\n"),
+            Sniff::Text { decimals: true }
+        );
         assert_eq!(sniff(b"512,4"), Sniff::Undecided);
         assert_eq!(sniff(&[b'A'; SNIFF_LIMIT]), Sniff::Unknown);
     }

@@ -199,8 +199,7 @@ impl VirtualSensor {
     fn start_breath(&mut self) {
         let p = &self.params;
         let jr = Normal::new(0.0, p.rate_jitter.max(0.0)).map_or(0.0, |n| n.sample(&mut self.rng));
-        let jd =
-            Normal::new(0.0, p.depth_jitter.max(0.0)).map_or(0.0, |n| n.sample(&mut self.rng));
+        let jd = Normal::new(0.0, p.depth_jitter.max(0.0)).map_or(0.0, |n| n.sample(&mut self.rng));
         self.breath_rate = (p.rate_bpm * (1.0 + jr.clamp(-0.3, 0.3))).max(1.0);
         self.breath_depth = p.depth * (1.0 + jd.clamp(-0.5, 0.5)).max(0.0);
     }
@@ -278,7 +277,9 @@ mod tests {
 
     fn run(params: VirtualParams, secs: f64, rate: f64) -> Vec<VirtualSample> {
         let mut v = VirtualSensor::new(rate, params, Schedule::default(), 7);
-        (0..(secs * rate) as usize).map(|_| v.next_sample()).collect()
+        (0..(secs * rate) as usize)
+            .map(|_| v.next_sample())
+            .collect()
     }
 
     #[test]
@@ -306,8 +307,14 @@ mod tests {
             ..Default::default()
         };
         let s = run(p, 60.0, 50.0);
-        let starts = s.windows(2).filter(|w| w[1].truth.cycle < w[0].truth.cycle).count();
-        assert_eq!(starts, 11, "12/min for 60 s: 11 inhale starts after the first");
+        let starts = s
+            .windows(2)
+            .filter(|w| w[1].truth.cycle < w[0].truth.cycle)
+            .count();
+        assert_eq!(
+            starts, 11,
+            "12/min for 60 s: 11 inhale starts after the first"
+        );
     }
 
     #[test]

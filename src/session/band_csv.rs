@@ -148,7 +148,10 @@ impl BandCsvReader {
         if time_s <= self.last_time {
             return Err(malformed(
                 line,
-                format!("time_s {time_s} does not increase (previous {})", self.last_time),
+                format!(
+                    "time_s {time_s} does not increase (previous {})",
+                    self.last_time
+                ),
             ));
         }
         self.last_time = time_s;
@@ -211,14 +214,18 @@ mod tests {
         let f = file("belly,extra,time_s,chest\n5,x,0.0,1\n6,y,0.01,2\n");
         let rows = BandCsvReader::open(f.path()).unwrap().read_all().unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[1].time_s, rows[1].chest, rows[1].belly), (0.01, 2.0, 6.0));
+        assert_eq!(
+            (rows[1].time_s, rows[1].chest, rows[1].belly),
+            (0.01, 2.0, 6.0)
+        );
         assert_eq!(infer_rate(f.path(), &rows).unwrap(), 100.0);
     }
 
     #[test]
     fn reads_gzip_by_content() {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(b"time_s,chest,belly\n0,1,2\n0.5,3,4\n").unwrap();
+        gz.write_all(b"time_s,chest,belly\n0,1,2\n0.5,3,4\n")
+            .unwrap();
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(&gz.finish().unwrap()).unwrap();
         let rows = BandCsvReader::open(f.path()).unwrap().read_all().unwrap();
@@ -228,7 +235,10 @@ mod tests {
     #[test]
     fn malformed_value_names_the_line() {
         let f = file("time_s,chest,belly\n0,1,2\n0.1,oops,2\n");
-        let e = BandCsvReader::open(f.path()).unwrap().read_all().unwrap_err();
+        let e = BandCsvReader::open(f.path())
+            .unwrap()
+            .read_all()
+            .unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("line 3") && msg.contains("oops"), "{msg}");
     }
@@ -238,10 +248,16 @@ mod tests {
         let f = file("time_s,chest\n0,1\n");
         assert!(matches!(
             BandCsvReader::open(f.path()),
-            Err(BandCsvError::MissingColumn { column: "belly", .. })
+            Err(BandCsvError::MissingColumn {
+                column: "belly",
+                ..
+            })
         ));
         let f = file("time_s,chest,belly\n0,1,2\n0,1,2\n");
-        let e = BandCsvReader::open(f.path()).unwrap().read_all().unwrap_err();
+        let e = BandCsvReader::open(f.path())
+            .unwrap()
+            .read_all()
+            .unwrap_err();
         assert!(e.to_string().contains("line 3"), "{e}");
     }
 }

@@ -16,7 +16,9 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
     directories::ProjectDirs::from("org", "breathband", "breathband")
         .map(|d| d.data_dir().to_path_buf())
         .ok_or_else(|| {
-            format!("no home directory to keep sessions in: pass --data-dir DIR or set {DATA_DIR_ENV}")
+            format!(
+                "no home directory to keep sessions in: pass --data-dir DIR or set {DATA_DIR_ENV}"
+            )
         })
 }
 
@@ -43,7 +45,9 @@ pub fn create_session_dir(sessions_dir: &Path, t: &DateTime<Local>) -> std::io::
             Err(e) => return Err(e),
         }
     }
-    Err(std::io::Error::other("too many sessions started in one second"))
+    Err(std::io::Error::other(
+        "too many sessions started in one second",
+    ))
 }
 
 #[cfg(test)]
@@ -63,6 +67,9 @@ mod tests {
 
     #[test]
     fn explicit_dir_wins() {
-        assert_eq!(data_dir(Some(Path::new("/x"))).unwrap(), PathBuf::from("/x"));
+        assert_eq!(
+            data_dir(Some(Path::new("/x"))).unwrap(),
+            PathBuf::from("/x")
+        );
     }
 }

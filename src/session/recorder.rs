@@ -79,11 +79,12 @@ pub fn record(
     let start = Utc::now();
     let dir = match &opts.target {
         SessionTarget::Under(parent) => {
-            create_session_dir(parent, &start.with_timezone(&chrono::Local))
-                .map_err(|source| RecordError::CreateFolder {
+            create_session_dir(parent, &start.with_timezone(&chrono::Local)).map_err(|source| {
+                RecordError::CreateFolder {
                     path: parent.clone(),
                     source,
-                })?
+                }
+            })?
         }
         SessionTarget::Exact(dir) => {
             create_empty_dir(dir).map_err(|source| RecordError::CreateFolder {
@@ -110,7 +111,7 @@ pub fn record(
     let mut last_flush = Instant::now();
     let mut last_index: Option<u64> = None;
     let mut end: Option<(SessionStatus, String)> = None;
-    let mut error = None;
+    let mut error: Option<String> = None;
     while end.is_none() {
         if stop.load(Relaxed) {
             end = Some((SessionStatus::Complete, "stopped by user".into()));
@@ -136,6 +137,7 @@ pub fn record(
                     end.get_or_insert((SessionStatus::Complete, "end of replay".into()));
                 }
                 AcqEvent::Failed(e) => {
+                    error.get_or_insert(e.clone());
                     end.get_or_insert((SessionStatus::Failed, e));
                 }
             }
@@ -224,7 +226,7 @@ fn wait_for_device(
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline && !stop.load(Relaxed) {
         match acq.events.recv_timeout(Duration::from_millis(50)) {
-            Ok(AcqEvent::Connected(info)) => return Ok(info),
+            Ok(AcqEvent::Connected(info)) => return Ok(*info),
             Ok(AcqEvent::Failed(e)) => return Err(RecordError::NoDevice(e)),
             Ok(_) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {

@@ -116,7 +116,11 @@ mod tests {
                 flags: 32,
             },
         ]);
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), HEADER, "nothing before flush");
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            HEADER,
+            "nothing before flush"
+        );
         w.flush(true).unwrap();
         assert_eq!(
             std::fs::read_to_string(&p).unwrap(),

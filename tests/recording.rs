@@ -1,0 +1,289 @@
+//! Recording robustness through the real binary: a killed process, a full
+//! disk, unusable folders, missing ports, replay, and where sessions go.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[cfg(unix)]
+#[test]
+fn sigkill_loses_at_most_one_second_and_leaves_files_that_parse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("s");
+    let mut child = Command::new(BIN)
+        .args(["record", "--virtual", "--rate-hz", "1000", "--out"])
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("session: "), "{line}");
+    // Samples start with the session line (device clock starts then).
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_millis(3300));
+    let alive_s = started.elapsed().as_secs_f64();
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let rows = read_samples(&out); // whole rows only, all parse
+    let last = rows.last().expect("rows were written").time_s;
+    assert!(
+        last >= alive_s - 1.0,
+        "last sample at {last} s, killed at {alive_s:.2} s"
+    );
+    assert_eq!(rows.len() as u64, rows.last().unwrap().index + 1);
+    let m = read_meta(&out);
+    assert_eq!(
+        m["status"], "recording",
+        "a killed session is left as recording"
+    );
+    assert!(m["samples_written"].as_u64().unwrap() > 1000);
+}
+
+#[cfg(unix)]
+#[test]
+fn full_disk_ends_the_session_with_a_clear_error_and_valid_files() {
+    // A file size limit makes writes fail like a full disk (EFBIG), without
+    // needing a real full file system. SIGXFSZ is ignored, as a shell
+    // `trap "" XFSZ` does, so the write returns the error.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("s");
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 64; exec '{BIN}' record --virtual --rate-hz 1000 --seconds 30 --out '{}'",
+        out.display()
+    );
+    let child = Command::new("bash")
+        .args(["-c", &script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let r = wait_with_timeout(child, Duration::from_secs(60));
+    assert_clean_error(&r, "cannot write");
+    assert!(
+        r.stderr.contains("already written are kept"),
+        "{}",
+        r.stderr
+    );
+    let rows = read_samples(&out);
+    assert!(rows.len() > 1000, "{} rows kept", rows.len());
+    assert!(
+        std::fs::metadata(out.join("samples.csv")).unwrap().len() <= 64 * 1024,
+        "stayed within the limit"
+    );
+    let m = read_meta(&out);
+    assert_eq!(m["status"], "failed");
+    assert!(m["end_reason"].as_str().unwrap().contains("cannot write"));
+    assert_eq!(m["samples_written"], rows.len() as u64);
+}
+
+#[test]
+fn unwritable_data_dir_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let r = run(
+        &[
+            "record",
+            "--virtual",
+            "--seconds",
+            "1",
+            "--data-dir",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_clean_error(&r, "cannot create a session folder");
+}
+
+#[test]
+fn out_folder_that_is_not_empty_is_never_written_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("samples.csv"), "precious").unwrap();
+    let r = run(
+        &[
+            "record",
+            "--virtual",
+            "--seconds",
+            "1",
+            "--out",
+            tmp.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_clean_error(&r, "not empty");
+    let kept = std::fs::read_to_string(tmp.path().join("samples.csv")).unwrap();
+    assert_eq!(kept, "precious");
+}
+
+#[test]
+fn missing_port_is_a_clear_error() {
+    let r = run(
+        &["record", "--port", "/dev/does-not-exist", "--seconds", "1"],
+        &[],
+    );
+    assert_clean_error(&r, "/dev/does-not-exist");
+}
+
+#[test]
+fn bad_arguments_are_clear_errors() {
+    let r = run(
+        &[
+            "simulate",
+            "--out",
+            "/tmp/x.csv",
+            "--seconds",
+            "1",
+            "--schedule",
+            "5:speed=2",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(2), "clap usage error");
+    assert!(
+        r.stderr.contains("unknown schedule key 'speed'"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"));
+    let r = run(&["record", "--virtual", "--port", "/dev/x"], &[]);
+    assert_eq!(r.code, Some(2));
+}
+
+#[test]
+fn sessions_go_under_the_data_dir_from_the_environment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(
+        &["record", "--virtual", "--seconds", "1"],
+        &[("BREATHBAND_DATA_DIR", tmp.path().to_str().unwrap())],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let dir = r
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .strip_prefix("session: ")
+        .unwrap();
+    let dir = std::path::Path::new(dir);
+    assert_eq!(dir.parent().unwrap(), tmp.path().join("sessions"));
+    let name = dir.file_name().unwrap().to_str().unwrap();
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(name, "%Y-%m-%d_%H-%M-%S").is_ok(),
+        "{name}"
+    );
+    assert_eq!(read_samples(dir).len(), 100);
+    let m = read_meta(dir);
+    assert_eq!(m["source"]["kind"], "virtual");
+    assert!(m["start_local"].as_str().is_some() && m["start_utc"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(m["software_version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn replay_of_a_session_reproduces_its_samples() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    let r = run(
+        &[
+            "record",
+            "--virtual",
+            "--rate-hz",
+            "250",
+            "--seconds",
+            "3",
+            "--out",
+            a.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let r = run(
+        &[
+            "record",
+            "--replay",
+            a.to_str().unwrap(),
+            "--speed",
+            "0",
+            "--out",
+            b.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(read_samples(&a), read_samples(&b));
+    assert_eq!(read_meta(&b)["sample_rate_hz"], 250.0);
+}
+
+#[test]
+fn replay_of_a_malformed_csv_names_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("bad.csv");
+    let mut text = String::from("time_s,chest,belly\n");
+    for i in 0..300 {
+        text += &format!("{},{},{}\n", i as f64 / 100.0, 500 + i, 600);
+    }
+    text += "3.0,12,abc\n";
+    std::fs::write(&f, text).unwrap();
+    let out = tmp.path().join("s");
+    let r = run(
+        &[
+            "record",
+            "--replay",
+            f.to_str().unwrap(),
+            "--speed",
+            "0",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_clean_error(&r, "line 302");
+    // What came before the bad line is recorded and valid.
+    assert_eq!(read_samples(&out).len(), 300);
+    assert_eq!(read_meta(&out)["status"], "failed");
+}
+
+#[test]
+fn simulate_out_writes_signals_with_ground_truth() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("sim.csv");
+    let r = run(
+        &[
+            "simulate",
+            "--out",
+            f.to_str().unwrap(),
+            "--seconds",
+            "20",
+            "--rate-hz",
+            "50",
+            "--schedule",
+            "10:phase=180",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let text = std::fs::read_to_string(&f).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "time_s,sample_index,chest,belly,true_rate_bpm,true_belly_share,true_phase_deg,true_cycle,true_class"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 1000);
+    assert_eq!(rows[100][8], "belly");
+    assert_eq!(rows[900][8], "paradoxical");
+}
+
+#[test]
+fn ports_lists_without_failing() {
+    let r = run(&["ports", "--json"], &[]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v.is_array());
+}
