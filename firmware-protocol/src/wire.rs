@@ -3,7 +3,7 @@
 use crate::message::{
     ChannelInfo, Frame, Heartbeat, Info, Label, Message, MsgType, NackCode, SampleFlags, Samples,
 };
-use crate::{MAX_FRAME, MAX_PAIRS, MAX_PAYLOAD};
+use crate::{DecodeError, MAX_FRAME, MAX_PAIRS, MAX_PAYLOAD};
 
 const CRC: crc::Crc<u16> = crc::Crc::<u16>::new(&crc::CRC_16_IBM_3740);
 
@@ -155,55 +155,45 @@ impl<'a> In<'a> {
     }
 }
 
-/// Why a decoded payload is not a valid message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PayloadError {
-    Crc { expected: u16, found: u16 },
-    UnknownType(u8),
-    BadBody(MsgType),
-}
-
 /// Checks the CRC of a COBS-decoded payload and parses the message in it.
-pub fn parse_payload(p: &[u8]) -> Result<Frame, crate::DecodeError> {
-    parse(p).map_err(|e| match e {
-        PayloadError::Crc { expected, found } => crate::DecodeError::Crc {
-            expected,
-            found,
-            bytes: p.len(),
-        },
-        PayloadError::UnknownType(t) => crate::DecodeError::UnknownType {
-            msg_type: t,
-            bytes: p.len(),
-        },
-        PayloadError::BadBody(t) => crate::DecodeError::BadBody {
-            msg_type: t as u8,
-            bytes: p.len(),
-        },
-    })
-}
-
-fn parse(p: &[u8]) -> Result<Frame, PayloadError> {
+/// Error byte counts are payload bytes here; the [`Decoder`](crate::Decoder)
+/// reports wire bytes.
+pub fn parse_payload(p: &[u8]) -> Result<Frame, DecodeError> {
+    let bytes = p.len();
     if p.len() < 4 {
-        // Too short to hold type, seq and crc: treat as a CRC failure of junk.
-        return Err(PayloadError::Crc {
-            expected: 0,
-            found: 0,
+        // Too short to hold type, seq and crc.
+        return Err(DecodeError::BadBody {
+            msg_type: p.first().copied().unwrap_or(0),
+            bytes,
         });
     }
     let (data, crc_bytes) = p.split_at(p.len() - 2);
     let found = u16::from_le_bytes([crc_bytes[0], crc_bytes[1]]);
     let expected = crc16(data);
     if expected != found {
-        return Err(PayloadError::Crc { expected, found });
+        return Err(DecodeError::Crc {
+            expected,
+            found,
+            bytes,
+        });
     }
-    let t = MsgType::from_u8(data[0]).ok_or(PayloadError::UnknownType(data[0]))?;
-    let seq = data[1];
+    let t = MsgType::from_u8(data[0]).ok_or(DecodeError::UnknownType {
+        msg_type: data[0],
+        bytes,
+    })?;
+    let bad = DecodeError::BadBody {
+        msg_type: data[0],
+        bytes,
+    };
     let mut r = In { b: &data[2..] };
-    let message = parse_body(t, &mut r).ok_or(PayloadError::BadBody(t))?;
+    let message = parse_body(t, &mut r).ok_or(bad)?;
     if !r.b.is_empty() {
-        return Err(PayloadError::BadBody(t));
+        return Err(bad);
     }
-    Ok(Frame { seq, message })
+    Ok(Frame {
+        seq: data[1],
+        message,
+    })
 }
 
 fn parse_body(t: MsgType, r: &mut In<'_>) -> Option<Message> {

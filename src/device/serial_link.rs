@@ -61,7 +61,6 @@ pub struct SerialSource {
     /// Protocol version of a device this host cannot speak to.
     unsupported: Option<u8>,
     last_valid: Instant,
-    connected_once: bool,
     seq: u8,
     buf: Vec<u8>,
     frames: Vec<Frame>,
@@ -87,7 +86,6 @@ impl SerialSource {
             pending_info: false,
             unsupported: None,
             last_valid: Instant::now(),
-            connected_once: false,
             seq: 0,
             buf: vec![0; 4096],
             frames: Vec::with_capacity(32),
@@ -273,7 +271,6 @@ impl SerialSource {
                     None => rejected += 1,
                 });
                 Counters::add(&counters.text_lines_rejected, rejected);
-                Counters::add(&counters.bytes_dropped, 0);
             }
             None => {}
         }
@@ -395,7 +392,6 @@ impl Source for SerialSource {
         if self.port.is_none() {
             // First connection: failure is final (wrong path, not a sensor).
             self.connect(counters).map_err(SourceError::Fatal)?;
-            self.connected_once = true;
         }
         let n = self
             .read_some()
