@@ -54,7 +54,8 @@ impl Pump {
         let _ = self.events.try_send(e);
     }
 
-    fn push_all(&mut self) {
+    /// Pushes the scratch block; returns how many samples went into the ring.
+    fn push_all(&mut self) -> usize {
         let mut done = self.prod.push_slice(&self.scratch);
         while done < self.scratch.len() {
             match self.policy {
@@ -72,6 +73,7 @@ impl Pump {
                 }
             }
         }
+        done
     }
 }
 
@@ -141,7 +143,9 @@ impl BlockSink for Pump {
                 flags: f,
             }
         }));
-        Counters::add(&self.counters.samples, pairs.len() as u64);
-        self.push_all();
+        // Only samples that reached the ring count as received; the rest are
+        // already in `ring_overflow`.
+        let pushed = self.push_all();
+        Counters::add(&self.counters.samples, pushed as u64);
     }
 }

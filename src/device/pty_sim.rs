@@ -7,8 +7,8 @@
 use super::virtual_sensor::VirtualSensor;
 use super::virtual_source::VirtualConfig;
 use breathband_protocol::{
-    encode_frame, ChannelInfo, Decoder, Heartbeat, Info, Label, Message, NackCode, SampleFlags,
-    Samples, MAX_FRAME, MAX_PAIRS, PROTOCOL_VERSION, RATE_RANGE_HZ,
+    encode_frame, ChannelInfo, DecodeError, Decoder, Heartbeat, Info, Label, Message, NackCode,
+    SampleFlags, Samples, MAX_FRAME, MAX_PAIRS, PROTOCOL_VERSION, RATE_RANGE_HZ,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -198,21 +198,34 @@ pub fn run(
         match master.read(&mut rx) {
             Ok(n) if n > 0 && !silent && !opts.text => {
                 let mut cmds = Vec::new();
+                let mut nacks = Vec::new();
                 decoder.push(&rx[..n], |r| match r {
                     Ok(f) => cmds.push(f),
-                    Err(_) => cmds.push(breathband_protocol::Frame {
-                        seq: 0,
-                        message: Message::Nack {
-                            command: 0,
-                            code: NackCode::MalformedCommand,
-                        },
-                    }),
+                    // Like the firmware: a command (type >= 0x80) that passed
+                    // its CRC but is unknown or malformed gets a Nack; anything
+                    // else is dropped. The decoder does not report the seq of
+                    // a bad frame, so these Nacks carry seq 0.
+                    Err(DecodeError::UnknownType { msg_type, .. }) if msg_type & 0x80 != 0 => {
+                        nacks.push((msg_type, NackCode::UnknownCommand))
+                    }
+                    Err(DecodeError::BadBody { msg_type, .. }) if msg_type & 0x80 != 0 => {
+                        nacks.push((msg_type, NackCode::MalformedCommand))
+                    }
+                    Err(_) => {}
                 });
+                for (command, code) in nacks {
+                    let _ = send_seq(&mut master, 0, &Message::Nack { command, code }, &mut out);
+                }
                 for c in cmds {
                     let reply = answer(&mut board, c.message, &opts.sensor);
                     for (i, m) in reply.iter().enumerate() {
-                        let seq = if i == 0 { c.seq } else { board.seq };
-                        let _ = send_seq(&mut master, seq, m, &mut out);
+                        // Ack/Nack carry the command's seq and leave the
+                        // board's own seq alone; anything after uses it.
+                        let _ = if i == 0 {
+                            send_seq(&mut master, c.seq, m, &mut out)
+                        } else {
+                            send(&mut master, &mut board, m, &mut out)
+                        };
                     }
                 }
             }
@@ -274,7 +287,10 @@ pub fn run(
                         stats.samples_sent += n_pairs;
                     }
                     Err(_) => {
-                        // Host not reading: the board's buffer overruns.
+                        // Host not reading: the board's buffer overruns. A
+                        // delimiter ends any partly written frame so the
+                        // host resyncs at once when it reads again.
+                        let _ = master.write_all(&[0]);
                         board.overruns = board.overruns.saturating_add(n_pairs as u16);
                         board.flags |= SampleFlags::DEVICE_OVERRUN;
                     }
@@ -342,11 +358,9 @@ fn answer(board: &mut Board, cmd: Message, sensor: &VirtualConfig) -> Vec<Messag
                 }]
             }
         }
-        Message::Nack { .. } => vec![cmd],
-        other => vec![Message::Nack {
-            command: other.msg_type() as u8,
-            code: NackCode::UnknownCommand,
-        }],
+        // Device-to-host messages sent to the board are ignored, as the
+        // firmware does.
+        _ => Vec::new(),
     }
 }
 

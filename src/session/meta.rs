@@ -97,8 +97,10 @@ impl SessionMeta {
     pub fn write_atomic(&self, dir: &Path) -> std::io::Result<()> {
         use std::io::Write;
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        serde_json::to_writer_pretty(&mut tmp, self)?;
-        tmp.write_all(b"\n")?;
+        // One buffer, one write: the file is rewritten on every flush.
+        let mut bytes = serde_json::to_vec_pretty(self)?;
+        bytes.push(b'\n');
+        tmp.write_all(&bytes)?;
         tmp.as_file().sync_data()?;
         tmp.persist(dir.join("session.json")).map_err(|e| e.error)?;
         Ok(())
