@@ -9,6 +9,7 @@
 //! breathband is a training aid, not a medical device.
 
 pub mod acquisition;
+pub mod analysis;
 pub mod cli;
 pub mod device;
 pub mod session;

@@ -1,5 +1,6 @@
 //! The command line: one binary, subcommands for headless use and tests.
 
+mod analyze;
 mod ports;
 mod record;
 mod simulate;
@@ -33,6 +34,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Record a session headless from a port, the virtual sensor or a replay.
     Record(record::RecordArgs),
+    /// Analyse a recorded CSV or session: rate, band amplitudes, phase, classes.
+    Analyze(analyze::AnalyzeArgs),
 }
 
 /// Parses arguments and runs; errors come back for `main` to print.
@@ -54,6 +57,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Ports(a) => ports::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Record(a) => record::run(a, cli.data_dir.as_deref()),
+        Command::Analyze(a) => analyze::run(a),
     }
 }
 

@@ -183,7 +183,9 @@ impl BandCsvReader {
     }
 }
 
-/// Sample rate from the median time step of `rows`.
+/// Sample rate of `rows`: from their time span when the steps are regular
+/// (times in files are often rounded, e.g. 0.0078 for 1/128 s, so one step
+/// alone is not precise), else from the median step.
 pub fn infer_rate(path: &Path, rows: &[BandRow]) -> Result<f64, BandCsvError> {
     let mut d: Vec<f64> = rows.windows(2).map(|w| w[1].time_s - w[0].time_s).collect();
     if d.is_empty() {
@@ -193,8 +195,21 @@ pub fn infer_rate(path: &Path, rows: &[BandRow]) -> Result<f64, BandCsvError> {
         });
     }
     d.sort_by(f64::total_cmp);
-    let rate = 1.0 / d[d.len() / 2];
-    // Round to 1e-6 Hz so that 1/0.0078 style rounding in files does not leak.
+    let median = d[d.len() / 2];
+    let largest = d[d.len() - 1];
+    let span = rows[rows.len() - 1].time_s - rows[0].time_s;
+    let rate = if largest < 1.5 * median && span > 0.0 {
+        d.len() as f64 / span
+    } else {
+        1.0 / median
+    };
+    if !rate.is_finite() || rate <= 0.0 {
+        return Err(BandCsvError::Invalid {
+            path: path.to_path_buf(),
+            message: "time_s does not advance: cannot infer the sample rate".into(),
+        });
+    }
+    // Round to 1e-3 Hz so that rounding in files does not leak.
     Ok((rate * 1e3).round() / 1e3)
 }
 
@@ -219,6 +234,16 @@ mod tests {
             (0.01, 2.0, 6.0)
         );
         assert_eq!(infer_rate(f.path(), &rows).unwrap(), 100.0);
+    }
+
+    #[test]
+    fn rate_of_rounded_times_comes_from_the_span() {
+        let text: String = std::iter::once("time_s,chest,belly\n".to_string())
+            .chain((0..1000).map(|i| format!("{:.4},1,2\n", i as f64 / 128.0)))
+            .collect();
+        let f = file(&text);
+        let rows = BandCsvReader::open(f.path()).unwrap().read_all().unwrap();
+        assert_eq!(infer_rate(f.path(), &rows).unwrap(), 128.0);
     }
 
     #[test]

@@ -68,6 +68,10 @@ pub struct SessionMeta {
     pub gaps: Vec<Gap>,
     #[serde(default)]
     pub events: Vec<LinkEvent>,
+    /// Over-breathing, breath holds and signal losses seen by the live
+    /// analysis (an event that ended appears once, with its end).
+    #[serde(default)]
+    pub safety_events: Vec<crate::analysis::SafetyEvent>,
 }
 
 impl SessionMeta {
@@ -89,6 +93,7 @@ impl SessionMeta {
             duration_s: 0.0,
             gaps: Vec::new(),
             events: Vec::new(),
+            safety_events: Vec::new(),
         }
     }
 

@@ -1,13 +1,17 @@
-//! Drains an [`Acquisition`] into a session folder: `samples.csv` plus
-//! `session.json`, flushed and synced at least twice a second.
+//! Drains an [`Acquisition`] into a session folder: `samples.csv`,
+//! `session.json`, and the live analysis (`windows.csv`, `breaths.csv`, run
+//! on its own thread), flushed and synced at least twice a second.
 
 use super::folder::create_session_dir;
 use super::meta::{Gap, LinkEvent, SessionMeta, SessionStatus};
+use super::results_csv::ResultsCsv;
 use super::samples_csv::SamplesCsvWriter;
 use crate::acquisition::{AcqEvent, Acquisition, Sample};
+use crate::analysis::live::LiveAnalysis;
+use crate::analysis::{AnalysisConfig, Gains, Output};
 use crate::device::DeviceInfo;
 use chrono::Utc;
-use ringbuf::traits::{Consumer, Observer};
+use ringbuf::traits::{Consumer, Observer, Producer};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::{Duration, Instant};
@@ -31,6 +35,10 @@ pub struct RecordOptions {
     pub flush_every: Duration,
     /// How long to wait for the device to describe itself.
     pub connect_timeout: Duration,
+    /// Settings of the live analysis.
+    pub analysis: AnalysisConfig,
+    /// Band gains (default: the device's stated scale).
+    pub gains: Option<Gains>,
 }
 
 impl RecordOptions {
@@ -40,6 +48,8 @@ impl RecordOptions {
             max_seconds: None,
             flush_every: Duration::from_millis(500),
             connect_timeout: Duration::from_secs(10),
+            analysis: AnalysisConfig::default(),
+            gains: None,
         }
     }
 }
@@ -95,17 +105,30 @@ pub fn record(
         }
     };
     let mut meta = SessionMeta::new(info.clone(), start);
-    let create = |dir: &Path| -> std::io::Result<SamplesCsvWriter> {
+    let gains = opts
+        .gains
+        .clone()
+        .unwrap_or_else(|| Gains::from_device(&info));
+    if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(&gains) {
+        meta.calibration = m;
+    }
+    let create = |dir: &Path| -> std::io::Result<(SamplesCsvWriter, ResultsCsv)> {
         meta.write_atomic(dir)?;
-        SamplesCsvWriter::create(&dir.join("samples.csv"), info.sample_rate_hz)
+        Ok((
+            SamplesCsvWriter::create(&dir.join("samples.csv"), info.sample_rate_hz)?,
+            ResultsCsv::create(dir)?,
+        ))
     };
-    let mut csv = create(&dir).map_err(|source| RecordError::CreateFolder {
+    let (mut csv, mut results) = create(&dir).map_err(|source| RecordError::CreateFolder {
         path: dir.clone(),
         source,
     })?;
     on_started(&dir, &info);
 
     let rate = info.sample_rate_hz;
+    // A minute of samples may wait for the analysis thread.
+    let mut analysis = LiveAnalysis::spawn(opts.analysis, rate, &gains, (rate * 60.0) as usize);
+    let mut analysis_overflow = 0u64;
     let limit = opts.max_seconds.map(|s| (s * rate).round() as u64);
     let mut buf = vec![Sample::default(); 8192];
     let mut last_flush = Instant::now();
@@ -156,6 +179,7 @@ pub fn record(
                 }
             }
             csv.append(&buf[..take]);
+            analysis_overflow += (take - analysis.input.push_slice(&buf[..take])) as u64;
             if let Some(s) = buf[..take].last() {
                 last_index = Some(s.index);
             }
@@ -163,9 +187,14 @@ pub fn record(
                 break;
             }
         }
+        if end.is_some() {
+            // Let the analysis catch up with the last samples.
+            analysis.finish();
+        }
+        drain_analysis(&analysis, &mut results, &mut meta);
         if end.is_some() || last_flush.elapsed() >= opts.flush_every {
             last_flush = Instant::now();
-            if let Err(e) = flush(&mut csv, &mut meta, acq, last_index, &dir) {
+            if let Err(e) = flush(&mut csv, &mut results, &mut meta, acq, last_index, &dir) {
                 let msg = format!(
                     "cannot write {}: {e}; the {} samples already written are kept",
                     csv.path().display(),
@@ -181,6 +210,18 @@ pub fn record(
         }
     }
     acq.stop();
+    analysis.finish();
+    drain_analysis(&analysis, &mut results, &mut meta);
+    if let Err(e) = results.flush(true) {
+        error.get_or_insert(format!(
+            "cannot write the analysis files in {}: {e}",
+            dir.display()
+        ));
+    }
+    let lost = analysis_overflow + analysis.dropped.load(Relaxed);
+    if lost > 0 {
+        push_event(&mut meta, 0.0, "warning", format!("live analysis fell behind: {lost} samples or results skipped; run `breathband analyze` on the session"));
+    }
     let (status, reason) = end.unwrap_or((SessionStatus::Complete, String::new()));
     meta.status = status;
     meta.end_reason = Some(reason);
@@ -203,14 +244,27 @@ fn push_event(meta: &mut SessionMeta, time_s: f64, kind: &str, detail: String) {
     });
 }
 
+/// Moves the analysis thread's output into the session files.
+fn drain_analysis(analysis: &LiveAnalysis, results: &mut ResultsCsv, meta: &mut SessionMeta) {
+    while let Ok(o) = analysis.output.try_recv() {
+        match o {
+            Output::Window(w) => results.window(&w),
+            Output::Breath(b) => results.breath(&b),
+            Output::Event(e) => crate::analysis::safety::merge_event(&mut meta.safety_events, e),
+        }
+    }
+}
+
 fn flush(
     csv: &mut SamplesCsvWriter,
+    results: &mut ResultsCsv,
     meta: &mut SessionMeta,
     acq: &Acquisition,
     last_index: Option<u64>,
     dir: &Path,
 ) -> std::io::Result<()> {
     csv.flush(true)?;
+    results.flush(true)?;
     meta.updated_utc = Utc::now();
     meta.counters = acq.counters.snapshot();
     meta.samples_written = csv.rows_written();

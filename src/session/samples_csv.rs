@@ -1,95 +1,64 @@
-//! `samples.csv`, written while the session runs.
-//!
-//! Rows are formatted into memory and written in one `write` per flush, so a
-//! killed process leaves only whole rows behind. If a write fails (disk full),
-//! the file is cut back to the last whole row, so what was written stays valid.
+//! `samples.csv`, written while the session runs (whole rows only, see
+//! [`RowFile`]).
 
+use super::row_file::RowFile;
 use crate::acquisition::Sample;
-use std::fs::{File, OpenOptions};
-use std::io::{Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 
 /// Header line of `samples.csv`.
 pub const HEADER: &str = "time_s,sample_index,chest,belly,flags\n";
 
 /// Appends sample rows to `samples.csv`.
 pub struct SamplesCsvWriter {
-    path: PathBuf,
-    file: File,
+    file: RowFile,
     rate_hz: f64,
-    pending: Vec<u8>,
-    pending_rows: u64,
-    /// Bytes known to be in the file, all whole rows.
-    committed: u64,
-    rows: u64,
 }
 
 impl SamplesCsvWriter {
     /// Creates the file (it must not exist) and writes the header.
     pub fn create(path: &Path, rate_hz: f64) -> std::io::Result<Self> {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
-        file.write_all(HEADER.as_bytes())?;
         Ok(Self {
-            path: path.to_path_buf(),
-            file,
+            file: RowFile::create(path, HEADER)?,
             rate_hz,
-            pending: Vec::with_capacity(64 * 1024),
-            pending_rows: 0,
-            committed: HEADER.len() as u64,
-            rows: 0,
         })
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        self.file.path()
     }
 
     /// Formats rows into memory (written at the next [`flush`](Self::flush)).
     pub fn append(&mut self, samples: &[Sample]) {
         for s in samples {
             // Display of f64 never uses a locale or an exponent here.
-            let _ = writeln!(
-                self.pending,
-                "{:.6},{},{},{},{}",
-                s.index as f64 / self.rate_hz,
-                s.index,
-                s.chest,
-                s.belly,
-                s.flags
-            );
+            self.file.push_row(|b| {
+                let _ = writeln!(
+                    b,
+                    "{:.6},{},{},{},{}",
+                    s.index as f64 / self.rate_hz,
+                    s.index,
+                    s.chest,
+                    s.belly,
+                    s.flags
+                );
+            });
         }
-        self.pending_rows += samples.len() as u64;
     }
 
     /// Rows in the file (not counting rows still pending).
     pub fn rows_written(&self) -> u64 {
-        self.rows
+        self.file.rows_written()
     }
 
     /// Rows formatted but not yet written.
     pub fn rows_pending(&self) -> u64 {
-        self.pending_rows
+        self.file.rows_pending()
     }
 
-    /// Writes pending rows; with `durable`, also asks the OS to put them on disk.
-    /// On error the file is cut back to its last whole row and the pending
-    /// rows are kept in memory.
+    /// See [`RowFile::flush`].
     pub fn flush(&mut self, durable: bool) -> std::io::Result<()> {
-        if !self.pending.is_empty() {
-            if let Err(e) = self.file.write_all(&self.pending) {
-                let _ = self.file.set_len(self.committed);
-                let _ = self.file.seek(SeekFrom::Start(self.committed));
-                return Err(e);
-            }
-            self.committed += self.pending.len() as u64;
-            self.rows += self.pending_rows;
-            self.pending.clear();
-            self.pending_rows = 0;
-        }
-        if durable {
-            self.file.sync_data()?;
-        }
-        Ok(())
+        self.file.flush(durable)
     }
 }
 

@@ -1,0 +1,541 @@
+//! The analysis engine: one streaming pass that serves the live app and the
+//! offline command alike.
+//!
+//! Samples go in (raw counts, any rate from 25 to 1000 Hz, with their sample
+//! index so gaps are known); out come, through a callback, a
+//! [`WindowResult`] every `step_s` of device time, each [`Breath`] when it
+//! ends, and [`SafetyEvent`]s. Results depend only on the samples, never on
+//! how the caller splits them into calls, so `analyze` on a file gives
+//! exactly what the live view showed. After construction the engine does not
+//! allocate.
+
+use super::breaths::{breath_shape_stats, Turn, TurnDetector};
+use super::calibration::Gains;
+use super::classify::{classify, classify_from, Class};
+use super::config::AnalysisConfig;
+use super::decimate::{Decimated, Decimator, Slot};
+use super::safety::{SafetyEvent, SafetyMonitor};
+use super::spectrum::{SpectralEstimate, Spectrum};
+use super::window::{Breath, NoSignalReason, WindowResult};
+use crate::acquisition::flags;
+use std::collections::VecDeque;
+
+/// Something the engine reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Output {
+    Window(WindowResult),
+    Breath(Breath),
+    Event(SafetyEvent),
+}
+
+/// Gaps up to this long are bridged by interpolation, s.
+const MAX_FILL_S: f64 = 5.0;
+/// Span of the band-off and flat checks, s.
+const SHORT_S: f64 = 3.0;
+/// Shortest and longest breath accepted, s.
+const BREATH_S: (f64, f64) = (1.0, 20.0);
+/// Breaths kept for the time-domain rate (60/min over a 60 s window).
+const RECENT_BREATHS: usize = 64;
+/// The live label follows the last breath while it is this recent, s.
+const BREATH_FRESH_S: f64 = 15.0;
+
+/// Timing signals: chest + SIGNS[k] * belly.
+const SIGNS: [f64; 2] = [1.0, -1.0];
+
+/// Turning points of one timing signal, paired into breaths.
+#[derive(Debug, Clone, Default)]
+struct Tracker {
+    det: TurnDetector,
+    trough: Option<u64>,
+    crest: Option<u64>,
+}
+
+impl Tracker {
+    fn reset(&mut self) {
+        self.det.reset();
+        self.trough = None;
+        self.crest = None;
+    }
+
+    fn set_delta(&mut self, d: f64) {
+        self.det.set_delta(d);
+    }
+
+    /// Returns (inhale start, exhale start, end) when a breath completes.
+    fn push(&mut self, n: u64, v: f64) -> Option<(u64, u64, u64)> {
+        match self.det.push(n, v)? {
+            Turn::Trough(t) => {
+                let done = match (self.trough, self.crest) {
+                    (Some(a), Some(c)) => Some((a, c, t)),
+                    _ => None,
+                };
+                self.trough = Some(t);
+                self.crest = None;
+                done
+            }
+            Turn::Crest(c) => {
+                if self.trough.is_some() {
+                    self.crest = Some(c);
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Streaming breathing analysis of one two-band signal.
+pub struct Engine {
+    gains: [f64; 2],
+    dec: Decimator,
+    core: Core,
+}
+
+/// Everything after decimation (apart so the decimator can call into it).
+struct Core {
+    cfg: AnalysisConfig,
+    sample_rate_hz: f64,
+    factor: f64,
+    rate: f64,
+    hist: VecDeque<Slot>,
+    win_n: usize,
+    min_n: usize,
+    short_n: usize,
+    hold_n: usize,
+    spec: Spectrum,
+    /// Turning points of chest + belly and of chest - belly.
+    det: [Tracker; 2],
+    /// End of the last breath reported (slot).
+    last_end: u64,
+    /// Recent breaths (inhale start, end), slots.
+    recent: VecDeque<(u64, u64)>,
+    next_step: Option<f64>,
+    noise: [f64; 2],
+    good_amp: [f64; 2],
+    label: Class,
+    last_breath: Option<(u64, f64, Option<f64>)>,
+    safety: SafetyMonitor,
+    buf: [Vec<f64>; 2],
+    breaths: u64,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("sample_rate_hz", &self.core.sample_rate_hz)
+            .field("analysis_rate_hz", &self.core.rate)
+            .finish()
+    }
+}
+
+impl Engine {
+    /// An engine for a signal at `sample_rate_hz` with the given band gains.
+    /// `cfg` must pass [`AnalysisConfig::validate`].
+    pub fn new(cfg: AnalysisConfig, sample_rate_hz: f64, gains: &Gains) -> Self {
+        let dec = Decimator::new(sample_rate_hz, MAX_FILL_S);
+        let rate = sample_rate_hz / dec.factor() as f64;
+        let slots = |s: f64| (s * rate).round().max(1.0) as usize;
+        let win_n = slots(cfg.window_s);
+        let hold_n = slots(cfg.safety.hold_s);
+        let cap = win_n.max(hold_n) + 1;
+        let core = Core {
+            sample_rate_hz,
+            factor: dec.factor() as f64,
+            rate,
+            hist: VecDeque::with_capacity(cap),
+            win_n,
+            min_n: slots(cfg.min_window_s).min(win_n),
+            short_n: slots(SHORT_S),
+            hold_n,
+            spec: Spectrum::new(rate, win_n),
+            det: Default::default(),
+            last_end: 0,
+            recent: VecDeque::with_capacity(RECENT_BREATHS),
+            next_step: None,
+            noise: [0.0; 2],
+            good_amp: [0.0; 2],
+            label: Class::NoSignal,
+            last_breath: None,
+            safety: SafetyMonitor::new(cfg.safety),
+            buf: [Vec::with_capacity(cap), Vec::with_capacity(cap)],
+            breaths: 0,
+            cfg,
+        };
+        Self {
+            gains: [gains.chest, gains.belly],
+            dec,
+            core,
+        }
+    }
+
+    /// Sample rate of the input, Hz.
+    pub fn sample_rate_hz(&self) -> f64 {
+        self.core.sample_rate_hz
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &AnalysisConfig {
+        &self.core.cfg
+    }
+
+    /// Breaths reported so far.
+    pub fn breath_count(&self) -> u64 {
+        self.core.breaths
+    }
+
+    /// Sets the person's baseline tidal excursion (chest + belly amplitude,
+    /// calibrated units) for the over-breathing check.
+    pub fn set_baseline(&mut self, tidal: Option<f64>) {
+        self.core.safety.set_baseline(tidal);
+    }
+
+    /// The baseline tidal excursion in use (set or measured), if any yet.
+    pub fn baseline(&self) -> Option<f64> {
+        self.core.safety.baseline()
+    }
+
+    /// Feeds one sample: its session index, raw counts and `flags` bits
+    /// (clipping, see [`crate::acquisition::flags`]).
+    pub fn push(
+        &mut self,
+        index: u64,
+        chest: f64,
+        belly: f64,
+        sample_flags: u8,
+        out: &mut impl FnMut(Output),
+    ) {
+        let clipped = [
+            sample_flags & (flags::CHEST_CLIPPED | flags::CHEST_DISCONNECTED) != 0,
+            sample_flags & (flags::BELLY_CLIPPED | flags::BELLY_DISCONNECTED) != 0,
+        ];
+        let (gc, gb) = (self.gains[0], self.gains[1]);
+        let core = &mut self.core;
+        self.dec
+            .push(index, chest * gc, belly * gb, clipped, &mut |d| {
+                core.slot(d, out)
+            });
+    }
+}
+
+impl Core {
+    fn t_of(&self, n: u64) -> f64 {
+        // Centre of slot n on the input's time base.
+        let f = self.factor;
+        (n as f64 * f + (f - 1.0) / 2.0) / self.sample_rate_hz
+    }
+
+    fn slot(&mut self, d: Decimated, out: &mut impl FnMut(Output)) {
+        let s = match d {
+            Decimated::Slot(s) => s,
+            Decimated::Reset { .. } => {
+                self.hist.clear();
+                self.det.iter_mut().for_each(Tracker::reset);
+                return;
+            }
+        };
+        if self.hist.len() == self.hist.capacity() {
+            self.hist.pop_front();
+        }
+        self.hist.push_back(s);
+        // Breaths are segmented on chest + belly and on chest - belly at
+        // once; a breath counts from whichever of the two moves more over it
+        // (the sum when the bands move together, the difference when they move
+        // against each other), so a change of pattern needs no re-tuning.
+        for (k, sign) in SIGNS.into_iter().enumerate() {
+            if let Some((a, c, b)) = self.det[k].push(s.n, s.chest + sign * s.belly) {
+                self.breath(k, a, c, b, out);
+            }
+        }
+        let f = self.factor;
+        let t_end = (s.n + 1) as f64 * f / self.sample_rate_hz;
+        let step = self.cfg.step_s;
+        let next = *self
+            .next_step
+            .get_or_insert(((t_end / step).floor() + 1.0) * step);
+        if t_end + 1e-9 >= next {
+            self.next_step = Some(((t_end / step + 1e-9).floor() + 1.0) * step);
+            if self.hist.len() >= self.min_n {
+                self.window(t_end, out);
+            }
+        }
+    }
+
+    fn breath(&mut self, k: usize, a: u64, c: u64, b: u64, out: &mut impl FnMut(Output)) {
+        let dur = (b - a) as f64 / self.rate;
+        let Some(first) = self.hist.front().map(|s| s.n) else {
+            return;
+        };
+        // Overlap with the breath already reported (from the other signal)
+        // of up to a quarter breath is tolerated.
+        let overlap = self.last_end.saturating_sub(a) as f64 / self.rate;
+        if !(BREATH_S.0..=BREATH_S.1).contains(&dur)
+            || a < first
+            || !(a < c && c < b)
+            || overlap > dur / 4.0
+        {
+            return;
+        }
+        let (i0, i1) = ((a - first) as usize, (b - first) as usize);
+        if i1 >= self.hist.len() {
+            return;
+        }
+        let range = |sign: f64| {
+            let (lo, hi) = self
+                .hist
+                .range(i0..=i1)
+                .map(|s| s.chest + sign * s.belly)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+                    (l.min(v), h.max(v))
+                });
+            hi - lo
+        };
+        if range(SIGNS[k]) < range(SIGNS[1 - k]) {
+            return;
+        }
+        for k in 0..2 {
+            self.buf[k].clear();
+        }
+        for s in self.hist.range(i0..=i1) {
+            self.buf[0].push(s.chest);
+            self.buf[1].push(s.belly);
+        }
+        let (amp, phase) = breath_shape_stats(&self.buf[0], &self.buf[1]);
+        let total = amp[0] + amp[1];
+        if total <= 0.0 {
+            return;
+        }
+        let share = amp[1] / total;
+        let moving = |k: usize| amp[k] > 6.0 * self.noise[k] && amp[k] > 1e-9;
+        let phase = (moving(0) && moving(1)).then_some(phase);
+        let class = classify(share, phase, &self.cfg.thresholds);
+        self.breaths += 1;
+        self.last_end = b;
+        if self.recent.len() == RECENT_BREATHS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((a, b));
+        self.last_breath = Some((b, share, phase));
+        out(Output::Breath(Breath {
+            inhale_start_s: self.t_of(a),
+            exhale_start_s: self.t_of(c),
+            end_s: self.t_of(b),
+            chest_amp: amp[0],
+            belly_amp: amp[1],
+            belly_share: share,
+            phase_deg: phase,
+            rate_bpm: 60.0 / dur,
+            class,
+        }));
+    }
+
+    fn window(&mut self, t_end: f64, out: &mut impl FnMut(Output)) {
+        let n = self.hist.len().min(self.win_n);
+        let skip = self.hist.len() - n;
+        for k in 0..2 {
+            self.buf[k].clear();
+        }
+        let (mut gaps, mut clip) = (0usize, [0.0f64; 2]);
+        for s in self.hist.range(skip..) {
+            self.buf[0].push(s.chest);
+            self.buf[1].push(s.belly);
+            gaps += s.gap as usize;
+            clip[0] += s.clipped[0] as f64;
+            clip[1] += s.clipped[1] as f64;
+        }
+        let th = self.cfg.thresholds;
+        let est = self.spec.analyse(
+            &self.buf[0],
+            &self.buf[1],
+            self.cfg.min_rate_bpm,
+            self.cfg.max_rate_bpm,
+        );
+        self.noise = est.noise_sd;
+        let gap_frac = gaps as f64 / n as f64;
+        let clip_frac = clip[0].max(clip[1]) / n as f64;
+        let moving = |k: usize| est.amp[k] > 4.0 * est.noise_sd[k] && est.amp[k] > 1e-9;
+        let both = moving(0) && moving(1);
+
+        let q_prom = ((est.prominence - 0.15) / 0.45).clamp(0.0, 1.0);
+        let q_coh = if both { 0.6 + 0.4 * est.coherence } else { 1.0 };
+        let q_hf = 1.0 / (1.0 + 2.0 * est.hf_ratio);
+        let quality = (q_prom
+            * q_coh
+            * q_hf
+            * (1.0 - 2.0 * clip_frac).max(0.0)
+            * (1.0 - 2.0 * gap_frac).max(0.0))
+        .clamp(0.0, 1.0);
+
+        let reason = self.no_signal_reason(&est, quality, moving(0) || moving(1));
+        let rate_bpm = est
+            .f0_hz
+            .map(|f| self.refine_rate(f * 60.0, n))
+            .filter(|_| reason.is_none());
+        let total = est.amp[0] + est.amp[1];
+        let share = (reason.is_none() && total > 0.0).then(|| est.amp[1] / total);
+        let phase = (both && est.coherence >= th.min_coherence && reason.is_none())
+            .then_some(est.phase_deg);
+        let class = match share {
+            Some(sh) => classify(sh, phase, &th),
+            None => Class::NoSignal,
+        };
+        if reason.is_none() {
+            self.good_amp = est.amp;
+        }
+
+        // Hysteresis of each timing signal: a share of its range over the
+        // last breath and a half (from the window's rate), at least 5 noise SD.
+        let period = est
+            .f0_hz
+            .map_or(self.win_n, |f| (1.5 * self.rate / f) as usize);
+        let span = period.clamp((2.0 * self.rate) as usize, self.hist.len());
+        let noise_v = est.noise_sd[0].hypot(est.noise_sd[1]);
+        for (det, sign) in self.det.iter_mut().zip(SIGNS) {
+            let (lo, hi) = self
+                .hist
+                .range(self.hist.len() - span..)
+                .map(|s| s.chest + sign * s.belly)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+                    (l.min(v), h.max(v))
+                });
+            det.set_delta((0.3 * (hi - lo)).max(5.0 * noise_v));
+        }
+
+        let now_n = self.hist.back().map_or(0, |s| s.n);
+        // The live label follows the last breath while it is recent; a
+        // window of low quality (say, one still holding a past breath hold)
+        // does not hide breaths that are plainly there.
+        let fresh = (BREATH_FRESH_S * self.rate) as u64;
+        let recent = self
+            .last_breath
+            .filter(|&(end, _, _)| now_n.saturating_sub(end) <= fresh);
+        self.label = match (reason, recent) {
+            (Some(NoSignalReason::LowQuality), Some(_)) | (None, _) => {
+                let (sh, ph) = match recent {
+                    Some((_, sh, ph)) => (sh, ph),
+                    None => (share.unwrap_or(0.5), phase),
+                };
+                let prev = (self.label != Class::NoSignal).then_some(self.label);
+                classify_from(sh, ph, &th, prev)
+            }
+            _ => Class::NoSignal,
+        };
+
+        let lim = self.cfg.safety;
+        let over = rate_bpm.is_some_and(|r| r > lim.max_rate_bpm)
+            || self
+                .safety
+                .baseline()
+                .is_some_and(|b| total > lim.max_depth_ratio * b && reason.is_none());
+        self.safety
+            .update(t_end, rate_bpm, total, reason, &mut |e| {
+                out(Output::Event(e))
+            });
+        out(Output::Window(WindowResult {
+            t_s: t_end,
+            rate_bpm,
+            chest_amp: est.amp[0],
+            belly_amp: est.amp[1],
+            belly_share: share,
+            phase_deg: phase,
+            coherence: est.coherence,
+            quality,
+            class,
+            label: self.label,
+            reason,
+            over_breathing: over,
+        }));
+    }
+
+    /// The spectral rate, or, when at least three whole breaths in a row lie
+    /// in the window and agree with it within 15 %, their mean rate (breaths
+    /// over their span): exact for fast breathing whose rate jitters, where
+    /// the spectral peak wanders.
+    fn refine_rate(&self, spectral: f64, n: usize) -> f64 {
+        let now = self.hist.back().map_or(0, |s| s.n);
+        let start = now.saturating_sub(n as u64);
+        let (mut k, mut first, mut last, mut covered) = (0u64, u64::MAX, 0u64, 0u64);
+        for &(a, b) in self.recent.iter().filter(|&&(a, b)| a >= start && b <= now) {
+            k += 1;
+            first = first.min(a);
+            last = last.max(b);
+            covered += b - a;
+        }
+        if k < 3 || last <= first {
+            return spectral;
+        }
+        let span = (last - first) as f64;
+        let td = 60.0 * k as f64 / (span / self.rate);
+        let contiguous = covered as f64 >= 0.95 * span;
+        if contiguous && ((td - spectral) / spectral).abs() < 0.15 {
+            td
+        } else {
+            spectral
+        }
+    }
+
+    /// Short-term checks first (they must react within seconds), then quality.
+    fn no_signal_reason(
+        &self,
+        est: &SpectralEstimate,
+        quality: f64,
+        any_moving: bool,
+    ) -> Option<NoSignalReason> {
+        let len = self.hist.len();
+        let recent = |m: usize| self.hist.range(len - m.min(len)..);
+        let short = self.short_n.min(len);
+        if recent(short).filter(|s| s.gap).count() * 2 > short {
+            return Some(NoSignalReason::Gap);
+        }
+        for k in 0..2 {
+            let clip: f64 = recent(short).map(|s| s.clipped[k] as f64).sum();
+            if clip * 2.0 > short as f64 {
+                return Some(NoSignalReason::BandOff);
+            }
+            let v = |s: &Slot| if k == 0 { s.chest } else { s.belly };
+            let (lo, hi) = recent(short).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {
+                (a.min(v(s)), b.max(v(s)))
+            });
+            if hi - lo <= 1e-9 * (1.0 + hi.abs()) {
+                return Some(NoSignalReason::Flat);
+            }
+        }
+        if len >= self.hold_n {
+            // Breath hold: neither band moves beyond a fraction of its recent
+            // tidal excursion (after removing a straight-line drift).
+            let still = (0..2).all(|k| {
+                let r = residual_range(
+                    recent(self.hold_n).map(|s| if k == 0 { s.chest } else { s.belly }),
+                    self.hold_n,
+                );
+                let reference = est.amp[k].max(0.5 * self.good_amp[k]);
+                r < (0.3 * reference).max(6.0 * est.noise_sd[k])
+            });
+            if still {
+                return Some(NoSignalReason::BreathHold);
+            }
+        }
+        if !any_moving || est.f0_hz.is_none() || quality < self.cfg.thresholds.min_quality {
+            return Some(NoSignalReason::LowQuality);
+        }
+        None
+    }
+}
+
+/// Range of `y` (length `n`) after removing its least-squares line.
+fn residual_range(y: impl Iterator<Item = f64> + Clone, n: usize) -> f64 {
+    let m = n as f64;
+    let tm = (m - 1.0) / 2.0;
+    let ym = y.clone().sum::<f64>() / m;
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for (i, v) in y.clone().enumerate() {
+        sxy += (i as f64 - tm) * (v - ym);
+        sxx += (i as f64 - tm).powi(2);
+    }
+    let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+    let (lo, hi) = y
+        .enumerate()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (i, v)| {
+            let r = v - ym - slope * (i as f64 - tm);
+            (a.min(r), b.max(r))
+        });
+    hi - lo
+}

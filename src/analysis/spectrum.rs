@@ -1,0 +1,333 @@
+//! Spectral estimates of one window of both bands: rate, amplitudes, phase,
+//! coherence, and what the quality score needs.
+//!
+//! Each band is detrended (least-squares quadratic: posture drift and band
+//! slip), Hann-windowed and zero-padded to `nfft` points; both real signals go
+//! through one complex FFT (chest as the real part, belly as the imaginary
+//! part) and are separated by symmetry. The rate is the peak of the summed
+//! power spectrum in the search range, refined by a parabola through the log
+//! power of the three bins around it, so slow breathing is not quantised by
+//! the window. The phase of belly relative to chest is the angle of the
+//! cross-spectrum summed over the fundamental's band (positive = belly
+//! leads), with the frequency-smoothed magnitude-squared coherence.
+
+use rustfft::num_complex::Complex;
+use rustfft::{Fft, FftPlanner};
+use std::sync::Arc;
+
+/// What one window's spectrum says.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SpectralEstimate {
+    /// Breathing frequency, Hz (`None` when no peak lies in the search range).
+    pub f0_hz: Option<f64>,
+    /// Peak-to-peak excursion of a sinusoid with the power of the band's
+    /// breathing fundamental, calibrated units, per band (chest, belly).
+    pub amp: [f64; 2],
+    /// Phase of belly relative to chest at `f0`, degrees in (-180, 180].
+    pub phase_deg: f64,
+    /// Magnitude-squared coherence at `f0`, 0..1.
+    pub coherence: f64,
+    /// Share of the breathing-range power in the fundamental's band, 0..1.
+    pub prominence: f64,
+    /// Power above the breathing band relative to the breathing power.
+    pub hf_ratio: f64,
+    /// Standard deviation of the white noise of each band (from second
+    /// differences), calibrated units.
+    pub noise_sd: [f64; 2],
+}
+
+/// Reusable FFT plan and buffers: no allocation per window.
+pub struct Spectrum {
+    rate_hz: f64,
+    nfft: usize,
+    fft: Arc<dyn Fft<f64>>,
+    buf: Vec<Complex<f64>>,
+    scratch: Vec<Complex<f64>>,
+    /// Power spectra (chest, belly, sum) and cross-spectrum, bins 0..=nfft/2.
+    pc: Vec<f64>,
+    pb: Vec<f64>,
+    ps: Vec<f64>,
+    cross: Vec<Complex<f64>>,
+    tmp: Vec<f64>,
+}
+
+impl std::fmt::Debug for Spectrum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spectrum")
+            .field("nfft", &self.nfft)
+            .finish()
+    }
+}
+
+impl Spectrum {
+    /// Buffers for windows of up to `max_len` samples at `rate_hz`.
+    pub fn new(rate_hz: f64, max_len: usize) -> Self {
+        // Zero-pad at least 8x, and to at least 2048 points.
+        let nfft = (max_len * 8).next_power_of_two().max(2048);
+        let fft = FftPlanner::new().plan_fft_forward(nfft);
+        let half = nfft / 2 + 1;
+        Self {
+            rate_hz,
+            nfft,
+            scratch: vec![Complex::default(); fft.get_inplace_scratch_len()],
+            fft,
+            buf: vec![Complex::default(); nfft],
+            pc: vec![0.0; half],
+            pb: vec![0.0; half],
+            ps: vec![0.0; half],
+            cross: vec![Complex::default(); half],
+            tmp: Vec::with_capacity(max_len),
+        }
+    }
+
+    /// Frequency of bin `k`, Hz.
+    fn freq(&self, k: f64) -> f64 {
+        k * self.rate_hz / self.nfft as f64
+    }
+    fn bin(&self, f: f64) -> f64 {
+        f * self.nfft as f64 / self.rate_hz
+    }
+
+    /// Analyses one window (`chest.len() == belly.len()`, at most `max_len`),
+    /// searching breathing between `min_bpm` and `max_bpm`.
+    pub fn analyse(
+        &mut self,
+        chest: &[f64],
+        belly: &[f64],
+        min_bpm: f64,
+        max_bpm: f64,
+    ) -> SpectralEstimate {
+        let n = chest.len().min(belly.len()).min(self.nfft);
+        let mut est = SpectralEstimate {
+            noise_sd: [
+                noise_sd(&chest[..n], &mut self.tmp),
+                noise_sd(&belly[..n], &mut self.tmp),
+            ],
+            ..Default::default()
+        };
+        if n < 8 {
+            return est;
+        }
+        let tc = quad_trend(&chest[..n]);
+        let tb = quad_trend(&belly[..n]);
+        let mut wsum2 = 0.0;
+        for i in 0..n {
+            let w = 0.5 - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / (n - 1) as f64).cos();
+            wsum2 += w * w;
+            let x = 2.0 * i as f64 / (n - 1) as f64 - 1.0;
+            let c = chest[i] - (tc[0] + tc[1] * x + tc[2] * x * x);
+            let b = belly[i] - (tb[0] + tb[1] * x + tb[2] * x * x);
+            self.buf[i] = Complex::new(c * w, b * w);
+        }
+        self.buf[n..].fill(Complex::default());
+        self.fft
+            .process_with_scratch(&mut self.buf, &mut self.scratch);
+        let nf = self.nfft;
+        for k in 0..=nf / 2 {
+            let z = self.buf[k];
+            let zc = self.buf[(nf - k) % nf].conj();
+            let c = (z + zc) * 0.5;
+            let b = (z - zc) * Complex::new(0.0, -0.5);
+            self.pc[k] = c.norm_sqr();
+            self.pb[k] = b.norm_sqr();
+            self.ps[k] = self.pc[k] + self.pb[k];
+            self.cross[k] = b * c.conj();
+        }
+
+        // Rate: the summed spectrum's highest peak in the search range.
+        let nyq = nf / 2;
+        let lo = (self.bin(min_bpm / 60.0).floor() as usize).max(1);
+        let hi = (self.bin(max_bpm / 60.0).ceil() as usize).min(nyq - 1);
+        let Some(mut k) = argmax(&self.ps, lo, hi) else {
+            return est;
+        };
+        // A breath shape with a long pause has strong harmonics: prefer a
+        // clear peak at half the frequency when there is one.
+        let half = k as f64 / 2.0;
+        if half >= lo as f64 {
+            let a = (half * 0.9).floor() as usize;
+            let b = ((half * 1.1).ceil() as usize).min(k - 1);
+            if let Some(k2) = argmax(&self.ps, a.max(lo), b) {
+                let local = self.ps[k2] >= self.ps[k2 - 1] && self.ps[k2] >= self.ps[k2 + 1];
+                if local && self.ps[k2] >= 0.35 * self.ps[k] {
+                    k = k2;
+                }
+            }
+        }
+        if self.ps[k] <= 0.0 {
+            return est;
+        }
+        let (l1, l2, l3) = (
+            self.ps[k - 1].max(1e-300).ln(),
+            self.ps[k].ln(),
+            self.ps[k + 1].max(1e-300).ln(),
+        );
+        let den = l1 - 2.0 * l2 + l3;
+        let delta = if den < 0.0 {
+            (0.5 * (l1 - l3) / den).clamp(-0.5, 0.5)
+        } else {
+            0.0
+        };
+        let f0 = self.freq(k as f64 + delta);
+        est.f0_hz = Some(f0);
+
+        // Bands around the fundamental and its harmonics.
+        let top = self.rate_hz / 2.0 * 0.95;
+        // The fundamental's band: +-30 %, and at least the Hann main lobe
+        // (+-2 bins of the unpadded window) so slow breathing keeps its power.
+        let hw = (0.3 * f0).max(2.0 * self.rate_hz / n as f64);
+        let fund = self.range(f0 - hw, f0 + hw);
+        let breath = self.range(0.6 * f0, (3.5 * f0).min(top));
+        let all = self.range(
+            (0.5 * min_bpm / 60.0).min(0.6 * f0),
+            2.5f64.max(3.5 * f0).min(top),
+        );
+        let high = self.range((3.5 * f0).max(2.0).min(top), top);
+        let sum = |v: &[f64], r: (usize, usize)| v[r.0..=r.1].iter().sum::<f64>();
+        // Parseval with the Hann window: one-sided power to RMS^2.
+        let norm = 2.0 / (nf as f64 * wsum2);
+        for (band, p) in [(0, &self.pc), (1, &self.pb)] {
+            let rms = (sum(p, fund) * norm).sqrt();
+            est.amp[band] = 2.0 * std::f64::consts::SQRT_2 * rms;
+        }
+        let s: Complex<f64> = self.cross[fund.0..=fund.1].iter().sum();
+        let (fc, fb) = (sum(&self.pc, fund), sum(&self.pb, fund));
+        est.phase_deg = wrap_deg(s.arg().to_degrees());
+        est.coherence = if fc > 0.0 && fb > 0.0 {
+            (s.norm_sqr() / (fc * fb)).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let p_all = sum(&self.ps, all);
+        est.prominence = if p_all > 0.0 {
+            sum(&self.ps, fund) / p_all
+        } else {
+            0.0
+        };
+        let p_breath = sum(&self.ps, breath);
+        est.hf_ratio = if p_breath > 0.0 && high.1 > high.0 {
+            sum(&self.ps, high) / p_breath
+        } else {
+            0.0
+        };
+        est
+    }
+
+    /// Inclusive bin range for `[f_lo, f_hi]` Hz, within 1..nfft/2.
+    fn range(&self, f_lo: f64, f_hi: f64) -> (usize, usize) {
+        let nyq = self.nfft / 2;
+        let a = (self.bin(f_lo).round() as usize).clamp(1, nyq);
+        let b = (self.bin(f_hi).round() as usize).clamp(a, nyq);
+        (a, b)
+    }
+}
+
+fn argmax(v: &[f64], lo: usize, hi: usize) -> Option<usize> {
+    if lo > hi || hi >= v.len() {
+        return None;
+    }
+    (lo..=hi).max_by(|&a, &b| v[a].total_cmp(&v[b]))
+}
+
+/// Wraps an angle to (-180, 180] degrees.
+pub fn wrap_deg(a: f64) -> f64 {
+    let r = (a + 180.0).rem_euclid(360.0) - 180.0;
+    if r == -180.0 {
+        180.0
+    } else {
+        r
+    }
+}
+
+/// Least-squares quadratic `a + b x + c x^2` over `x` in [-1, 1].
+fn quad_trend(y: &[f64]) -> [f64; 3] {
+    let n = y.len();
+    let (mut s0, mut s2, mut s4, mut sy, mut sxy, mut sx2y) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for (i, &v) in y.iter().enumerate() {
+        let x = 2.0 * i as f64 / (n - 1).max(1) as f64 - 1.0;
+        let x2 = x * x;
+        s0 += 1.0;
+        s2 += x2;
+        s4 += x2 * x2;
+        sy += v;
+        sxy += x * v;
+        sx2y += x2 * v;
+    }
+    let b = if s2 > 0.0 { sxy / s2 } else { 0.0 };
+    let det = s0 * s4 - s2 * s2;
+    if det.abs() < 1e-12 {
+        return [sy / s0.max(1.0), b, 0.0];
+    }
+    let a = (sy * s4 - s2 * sx2y) / det;
+    let c = (s0 * sx2y - s2 * sy) / det;
+    [a, b, c]
+}
+
+/// Robust white-noise SD from second differences (MAD), using `tmp` as scratch.
+pub fn noise_sd(y: &[f64], tmp: &mut Vec<f64>) -> f64 {
+    if y.len() < 5 {
+        return 0.0;
+    }
+    tmp.clear();
+    tmp.extend(y.windows(3).map(|w| (w[0] - 2.0 * w[1] + w[2]).abs()));
+    let mid = tmp.len() / 2;
+    let (_, m, _) = tmp.select_nth_unstable_by(mid, f64::total_cmp);
+    1.4826 * *m / 6f64.sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::f64::consts::PI;
+
+    fn sines(fs: f64, n: usize, f: f64, ac: f64, ab: f64, phase_deg: f64) -> (Vec<f64>, Vec<f64>) {
+        let c = (0..n)
+            .map(|i| ac / 2.0 * (2.0 * PI * f * i as f64 / fs).sin() + 3.0 + 0.01 * i as f64)
+            .collect();
+        let b = (0..n)
+            .map(|i| ab / 2.0 * (2.0 * PI * f * i as f64 / fs + phase_deg.to_radians()).sin() - 1.0)
+            .collect();
+        (c, b)
+    }
+
+    #[test]
+    fn slow_sinusoid_rate_amp_phase() {
+        let fs = 12.5;
+        let n = 375;
+        let mut s = Spectrum::new(fs, n);
+        for (bpm, ph) in [(5.5, 30.0), (6.0, -45.0), (12.0, 180.0), (40.0, 0.0)] {
+            let (c, b) = sines(fs, n, bpm / 60.0, 2.0, 6.0, ph);
+            let e = s.analyse(&c, &b, 4.0, 60.0);
+            let got = e.f0_hz.unwrap() * 60.0;
+            assert!((got - bpm).abs() < 0.1, "{bpm}: {got}");
+            assert!((e.amp[0] - 2.0).abs() < 0.1, "{bpm}: {:?}", e.amp);
+            assert!((e.amp[1] - 6.0).abs() < 0.3, "{bpm}: {:?}", e.amp);
+            assert!(
+                (wrap_deg(e.phase_deg - ph)).abs() < 2.0,
+                "{bpm}: {}",
+                e.phase_deg
+            );
+            assert!(e.coherence > 0.95 && e.prominence > 0.6, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn noise_alone_is_not_coherent_and_has_no_prominent_peak() {
+        use rand::{Rng, SeedableRng};
+        let mut r = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let c: Vec<f64> = (0..375).map(|_| r.random::<f64>() - 0.5).collect();
+        let b: Vec<f64> = (0..375).map(|_| r.random::<f64>() - 0.5).collect();
+        let e = Spectrum::new(12.5, 375).analyse(&c, &b, 4.0, 60.0);
+        assert!(e.prominence < 0.3, "{e:?}");
+        assert!(e.hf_ratio > 0.5, "{e:?}");
+        let sd = e.noise_sd[0];
+        assert!((sd - (1.0f64 / 12.0).sqrt()).abs() < 0.05, "{sd}");
+    }
+
+    #[test]
+    fn wrap_is_half_open() {
+        assert_eq!(wrap_deg(-180.0), 180.0);
+        assert_eq!(wrap_deg(190.0), -170.0);
+        assert_eq!(wrap_deg(360.0), 0.0);
+    }
+}

@@ -1,0 +1,79 @@
+//! What the engine reports: window results and breaths.
+
+use super::classify::Class;
+use serde::Serialize;
+
+/// Why a window is `no_signal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoSignalReason {
+    /// Most of the recent signal was lost (gaps in the sample index).
+    Gap,
+    /// A band sits at a converter rail: unplugged or far overstretched.
+    BandOff,
+    /// A band does not move at all (no noise either): disconnected input.
+    Flat,
+    /// No breathing movement for longer than the hold limit.
+    BreathHold,
+    /// Breathing cannot be told from noise or motion.
+    LowQuality,
+}
+
+impl NoSignalReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            NoSignalReason::Gap => "gap",
+            NoSignalReason::BandOff => "band_off",
+            NoSignalReason::Flat => "flat",
+            NoSignalReason::BreathHold => "breath_hold",
+            NoSignalReason::LowQuality => "low_quality",
+        }
+    }
+}
+
+/// One window's result (the live update, and one row of `analyze`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WindowResult {
+    /// Time of the window's end, s (device clock).
+    pub t_s: f64,
+    /// Breathing rate from the spectrum, breaths/min.
+    pub rate_bpm: Option<f64>,
+    /// Tidal excursion per band, calibrated units (peak-to-peak of a sinusoid
+    /// with the band's breathing power).
+    pub chest_amp: f64,
+    pub belly_amp: f64,
+    /// belly / (chest + belly).
+    pub belly_share: Option<f64>,
+    /// Phase of belly relative to chest at the breathing rate, degrees in
+    /// (-180, 180], positive = belly leads.
+    pub phase_deg: Option<f64>,
+    /// Coherence of the two bands at the breathing rate, 0..1.
+    pub coherence: f64,
+    /// Signal quality 0..1.
+    pub quality: f64,
+    /// Class of this window's spectral estimates.
+    pub class: Class,
+    /// The live label: follows each completed breath, with hysteresis.
+    pub label: Class,
+    /// Why the window is `no_signal`, if it is.
+    pub reason: Option<NoSignalReason>,
+    /// Breathing is fast or deep right now (not yet sustained).
+    pub over_breathing: bool,
+}
+
+/// One breath, inhale start to next inhale start.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Breath {
+    pub inhale_start_s: f64,
+    pub exhale_start_s: f64,
+    pub end_s: f64,
+    /// Peak-to-peak excursion within the breath, calibrated units.
+    pub chest_amp: f64,
+    pub belly_amp: f64,
+    pub belly_share: f64,
+    /// Phase of belly relative to chest over this breath, degrees, when both
+    /// bands move above noise.
+    pub phase_deg: Option<f64>,
+    pub rate_bpm: f64,
+    pub class: Class,
+}

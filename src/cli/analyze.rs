@@ -1,0 +1,163 @@
+//! `breathband analyze`: rate, amplitudes, phase, quality and classes of a
+//! recorded file, with the same engine as the live view.
+
+use crate::analysis::offline::{Collector, Report};
+use crate::analysis::{AnalysisConfig, Gains};
+use crate::session::band_csv::{infer_rate, resolve_input, BandCsvReader, BandRow};
+use crate::session::meta::SessionMeta;
+use crate::session::results_csv::{window_row, WINDOWS_HEADER};
+use crate::session::row_file::RowFile;
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// CSV or gzip CSV with time_s, chest, belly columns, or a session folder.
+    input: PathBuf,
+    /// Print one JSON object on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Spectral window length, s.
+    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    window_s: f64,
+    /// Time between windows, s.
+    #[arg(long, value_name = "S", default_value_t = 1.0)]
+    step_s: f64,
+    /// Chest gain, calibrated units per raw count (default: session calibration or device scale).
+    #[arg(long, value_name = "G")]
+    chest_gain: Option<f64>,
+    /// Belly gain, calibrated units per raw count.
+    #[arg(long, value_name = "G")]
+    belly_gain: Option<f64>,
+    /// Also write the windows as CSV to FILE.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+}
+
+/// Rows read to infer the sample rate before streaming the rest.
+const RATE_ROWS: usize = 4096;
+
+pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
+    let cfg = AnalysisConfig {
+        window_s: a.window_s,
+        step_s: a.step_s,
+        min_window_s: AnalysisConfig::default().min_window_s.min(a.window_s),
+        ..Default::default()
+    };
+    cfg.validate()
+        .map_err(|e| anyhow::anyhow!("bad analysis settings: {e}"))?;
+    let base = session_gains(&a.input);
+    let gains = Gains::explicit(base, a.chest_gain, a.belly_gain).map_err(anyhow::Error::msg)?;
+    let report = analyze_file(&a.input, cfg, gains)?;
+    if let Some(p) = &a.csv {
+        write_windows_csv(p, &report).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    if a.json {
+        let s = serde_json::to_string(&report)?;
+        super::say(format_args!("{s}"));
+    } else {
+        print_summary(&a.input, &report);
+    }
+    Ok(())
+}
+
+/// Gains stored with a session folder: its calibration, else its device's scale.
+fn session_gains(input: &Path) -> Gains {
+    if !input.is_dir() {
+        return Gains::default();
+    }
+    let Ok(meta) = SessionMeta::read(input) else {
+        return Gains::default();
+    };
+    serde_json::from_value::<Gains>(serde_json::Value::Object(meta.calibration.clone()))
+        .unwrap_or_else(|_| Gains::from_device(&meta.source))
+}
+
+/// Runs the engine over a whole file.
+pub fn analyze_file(input: &Path, cfg: AnalysisConfig, gains: Gains) -> anyhow::Result<Report> {
+    let path = resolve_input(input);
+    let mut rdr = BandCsvReader::open(&path)?;
+    let mut head: Vec<BandRow> = Vec::with_capacity(RATE_ROWS);
+    while head.len() < RATE_ROWS {
+        match rdr.next_row()? {
+            Some(r) => head.push(r),
+            None => break,
+        }
+    }
+    let fs = infer_rate(&path, &head)?;
+    if !(1.0..=100_000.0).contains(&fs) {
+        bail!(
+            "{}: inferred sample rate {fs} Hz is not plausible",
+            path.display()
+        );
+    }
+    let mut c = Collector::new(cfg, fs, gains);
+    let mut feed = |r: &BandRow| {
+        let index = r
+            .sample_index
+            .unwrap_or_else(|| (r.time_s * fs).round().max(0.0) as u64);
+        c.push(index, r.chest, r.belly, r.flags);
+    };
+    head.iter().for_each(&mut feed);
+    while let Some(r) = rdr.next_row()? {
+        feed(&r);
+    }
+    Ok(c.finish())
+}
+
+fn write_windows_csv(path: &Path, r: &Report) -> anyhow::Result<()> {
+    // A derived file: replace it if it is there.
+    if path.is_file() {
+        std::fs::remove_file(path)?;
+    }
+    let mut f = RowFile::create(path, WINDOWS_HEADER)?;
+    for w in &r.windows {
+        f.push_row(|b| window_row(b, w));
+    }
+    f.flush(false)?;
+    Ok(())
+}
+
+fn print_summary(input: &Path, r: &Report) {
+    let s = &r.summary;
+    let f = |v: Option<f64>, unit: &str, p: usize| {
+        v.map_or("-".to_string(), |x| format!("{x:.p$}{unit}"))
+    };
+    super::say(format_args!(
+        "{}: {:.1} s at {} Hz, {} windows, {} breaths",
+        input.display(),
+        r.duration_s,
+        r.sample_rate_hz,
+        r.windows.len(),
+        s.breaths
+    ));
+    super::say(format_args!(
+        "rate         {}",
+        f(s.rate_bpm, " breaths/min", 1)
+    ));
+    super::say(format_args!("belly share  {}", f(s.belly_share, "", 2)));
+    super::say(format_args!(
+        "phase        {}",
+        f(s.phase_deg, " deg (+ = belly leads)", 0)
+    ));
+    super::say(format_args!("quality      {}", f(s.quality, "", 2)));
+    let classes: Vec<String> = crate::analysis::Class::ALL
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {:.0}%",
+                c.name(),
+                100.0 * s.class_fraction.get(c.name()).copied().unwrap_or(0.0)
+            )
+        })
+        .collect();
+    super::say(format_args!("windows      {}", classes.join(", ")));
+    for e in &r.events {
+        super::say(format_args!(
+            "event        {:?} from {:.0} s{}",
+            e.kind,
+            e.start_s,
+            e.end_s.map_or(String::new(), |t| format!(" to {t:.0} s"))
+        ));
+    }
+}
