@@ -136,9 +136,11 @@ impl Spectrum {
 
         // Rate: the summed spectrum's highest peak in the search range.
         let nyq = nf / 2;
-        let lo = (self.bin(min_bpm / 60.0).floor() as usize).max(1);
-        let hi = (self.bin(max_bpm / 60.0).ceil() as usize).min(nyq - 1);
-        let Some(mut k) = argmax(&self.ps, lo, hi) else {
+        let lo = (self.bin(min_bpm / 60.0).ceil() as usize).max(1);
+        let hi = (self.bin(max_bpm / 60.0).floor() as usize).min(nyq - 1);
+        // Only a true local maximum counts: power still rising towards the
+        // edge of the range (slow drift, motion) is not breathing.
+        let Some(mut k) = argmax_peak(&self.ps, lo, hi) else {
             return est;
         };
         // A breath shape with a long pause has strong harmonics: prefer a
@@ -147,9 +149,8 @@ impl Spectrum {
         if half >= lo as f64 {
             let a = (half * 0.9).floor() as usize;
             let b = ((half * 1.1).ceil() as usize).min(k - 1);
-            if let Some(k2) = argmax(&self.ps, a.max(lo), b) {
-                let local = self.ps[k2] >= self.ps[k2 - 1] && self.ps[k2] >= self.ps[k2 + 1];
-                if local && self.ps[k2] >= 0.35 * self.ps[k] {
+            if let Some(k2) = argmax_peak(&self.ps, a.max(lo), b) {
+                if self.ps[k2] >= 0.35 * self.ps[k] {
                     k = k2;
                 }
             }
@@ -222,11 +223,14 @@ impl Spectrum {
     }
 }
 
-fn argmax(v: &[f64], lo: usize, hi: usize) -> Option<usize> {
-    if lo > hi || hi >= v.len() {
+/// Highest local maximum of `v` in `lo..=hi` (1 <= lo, hi < len - 1).
+fn argmax_peak(v: &[f64], lo: usize, hi: usize) -> Option<usize> {
+    if lo == 0 || lo > hi || hi + 1 >= v.len() {
         return None;
     }
-    (lo..=hi).max_by(|&a, &b| v[a].total_cmp(&v[b]))
+    (lo..=hi)
+        .filter(|&k| v[k] >= v[k - 1] && v[k] >= v[k + 1] && v[k] > 0.0)
+        .max_by(|&a, &b| v[a].total_cmp(&v[b]))
 }
 
 /// Wraps an angle to (-180, 180] degrees.
