@@ -11,7 +11,7 @@
 //!   frame per read), byte counter, `Decoder::push` into a `Vec<Frame>`,
 //!   decoder stats copied into the `Counters`, `Info` picked out, `Samples`
 //!   widened to `[i32; 2]` pairs;
-//! - `Pump::block` (src/acquisition/pump.rs): `Continuity::place` with the
+//! - the real `Pump::block` (src/acquisition/pump.rs): `Continuity::place` with the
 //!   host clock, clip flags against the converter's full scale, `Sample`s built
 //!   in a scratch `Vec`, `push_slice` into a 65536-sample `HeapRb` (drop-newest
 //!   on overflow);
@@ -36,10 +36,11 @@
 //!
 //! Run: `cargo bench --bench ingest`
 
-use breathband::acquisition::continuity::Continuity;
-use breathband::acquisition::{flags, Counters, Sample};
+use breathband::acquisition::pump::Pump;
+use breathband::acquisition::{AcqEvent, Counters, OverflowPolicy, Sample};
 use breathband::device::schedule::Schedule;
 use breathband::device::virtual_sensor::{VirtualParams, VirtualSensor};
+use breathband::device::BlockSink;
 use breathband::device::{ChannelMeta, DeviceInfo};
 use breathband::session::meta::SessionMeta;
 use breathband::session::samples_csv::SamplesCsvWriter;
@@ -52,7 +53,9 @@ use ringbuf::{traits::*, HeapCons, HeapProd, HeapRb};
 use std::hint::black_box;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const RATE_HZ: u16 = 1000;
@@ -124,7 +127,7 @@ fn generate() -> Wire {
         let t = index as f64 / RATE_HZ as f64;
         send(&mut bytes, &mut writes, &Message::Samples(msg), t);
         frames += 1;
-        if frames % HEARTBEAT_EVERY_FRAMES == 0 {
+        if frames.is_multiple_of(HEARTBEAT_EVERY_FRAMES) {
             let hb = Heartbeat {
                 uptime_ms: (t * 1000.0) as u32,
                 next_index: index,
@@ -156,22 +159,42 @@ fn device_info() -> DeviceInfo {
     }
 }
 
-/// Reader side: the parts of `SerialSource` and `Pump` a clean stream uses.
+/// Reader side: the parts of `SerialSource` a clean stream uses, feeding the
+/// real `Pump`.
 struct Reader {
     decoder: Decoder,
     stats_base: DecoderStats,
     frames: Vec<Frame>,
     pairs: Vec<[i32; 2]>,
-    counters: Counters,
-    continuity: Option<Continuity>,
-    full_scale: [Option<i32>; 2],
-    clock: Instant,
+    counters: Arc<Counters>,
     last_valid: Instant,
-    scratch: Vec<Sample>,
-    prod: HeapProd<Sample>,
+    pump: Pump,
+    _events: Receiver<AcqEvent>,
 }
 
 impl Reader {
+    fn new(prod: HeapProd<Sample>) -> Self {
+        let counters = Arc::new(Counters::default());
+        let (tx, rx) = sync_channel(64);
+        let pump = Pump::new(
+            prod,
+            tx,
+            counters.clone(),
+            Arc::new(AtomicBool::new(false)),
+            OverflowPolicy::DropNewest,
+        );
+        Self {
+            decoder: Decoder::new(),
+            stats_base: DecoderStats::default(),
+            frames: Vec::with_capacity(32),
+            pairs: Vec::with_capacity(64),
+            counters,
+            last_valid: Instant::now(),
+            pump,
+            _events: rx,
+        }
+    }
+
     /// `SerialSource::poll` for one read of `bytes`.
     fn poll(&mut self, bytes: &[u8]) {
         Counters::add(&self.counters.bytes, bytes.len() as u64);
@@ -191,30 +214,22 @@ impl Reader {
             .store(b.malformed + s.malformed + s.overlong, Relaxed);
         c.bytes_dropped
             .store(b.bytes_dropped + s.bytes_dropped, Relaxed);
-        let mut i = 0;
-        while i < self.frames.len() {
-            if let Message::Info(info) = self.frames[i].message {
-                self.frames.remove(i);
-                // on_info + Pump::info
-                if self.continuity.is_none() {
-                    self.continuity = Some(Continuity::new(info.sample_rate_hz as f64));
-                }
-                self.full_scale = info.channels.map(|c| Some(c.full_scale as i32));
-            } else {
-                i += 1;
-            }
-        }
         // deliver
         let mut frames = std::mem::take(&mut self.frames);
         for f in frames.drain(..) {
             match f.message {
+                Message::Info(info) => {
+                    let mut d = device_info();
+                    for (ch, c) in d.channels.iter_mut().zip(info.channels) {
+                        ch.full_scale = Some(c.full_scale as u32);
+                    }
+                    self.pump.info(d);
+                }
                 Message::Samples(s) => {
                     self.pairs.clear();
                     self.pairs
                         .extend(s.pairs().iter().map(|p| [p[0] as i32, p[1] as i32]));
-                    let pairs = std::mem::take(&mut self.pairs);
-                    self.block(Some(s.first_index), s.flags.0, &pairs);
-                    self.pairs = pairs;
+                    self.pump.block(Some(s.first_index), s.flags.0, &self.pairs);
                     self.last_valid = Instant::now();
                 }
                 Message::Heartbeat(_) | Message::Ack { .. } => self.last_valid = Instant::now(),
@@ -224,55 +239,6 @@ impl Reader {
         self.frames = frames;
         // The silence check of `poll`.
         black_box(self.last_valid.elapsed() > Duration::from_secs(2));
-    }
-
-    /// `Pump::block`.
-    fn block(&mut self, device_first: Option<u32>, block_flags: u8, pairs: &[[i32; 2]]) {
-        let Some(cont) = self.continuity.as_mut() else {
-            return;
-        };
-        let n = pairs.len() as u32;
-        let host_s = self.clock.elapsed().as_secs_f64();
-        let p = match device_first {
-            Some(i) => cont.place(i, n, host_s),
-            None => cont.place_unindexed(n, host_s),
-        };
-        if p.lost > 0 {
-            Counters::add(&self.counters.samples_lost, p.lost);
-        }
-        let device_bits = block_flags
-            & (flags::DEVICE_OVERRUN | flags::CHEST_DISCONNECTED | flags::BELLY_DISCONNECTED);
-        let clip_bits = [SampleFlags::CHEST_CLIPPED, SampleFlags::BELLY_CLIPPED];
-        let fs = self.full_scale;
-        self.scratch.clear();
-        self.scratch.extend(pairs.iter().enumerate().map(|(k, pr)| {
-            let mut f = device_bits;
-            for ch in 0..2 {
-                let clipped = match fs[ch] {
-                    Some(full) => pr[ch] <= 0 || pr[ch] >= full,
-                    None => block_flags & clip_bits[ch] != 0,
-                };
-                if clipped {
-                    f |= clip_bits[ch];
-                }
-            }
-            if k == 0 {
-                f |= p.first_flags;
-            }
-            Sample {
-                index: p.first + k as u64,
-                chest: pr[0],
-                belly: pr[1],
-                flags: f,
-            }
-        }));
-        Counters::add(&self.counters.samples, pairs.len() as u64);
-        // push_all, OverflowPolicy::DropNewest
-        let done = self.prod.push_slice(&self.scratch);
-        if done < self.scratch.len() {
-            let lost = (self.scratch.len() - done) as u64;
-            Counters::add(&self.counters.ring_overflow, lost);
-        }
     }
 }
 
@@ -327,7 +293,7 @@ impl Recorder {
 
 /// Sets up a fresh session in `dir`, then times the ingest of `wire`.
 /// Returns the time and the rows written.
-fn run_once(wire: &Wire, dir: &Path, durable: bool) -> (Duration, u64, Counters) {
+fn run_once(wire: &Wire, dir: &Path, durable: bool) -> (Duration, u64, Arc<Counters>) {
     let (prod, cons) = HeapRb::<Sample>::new(RING_CAPACITY).split();
     let csv = SamplesCsvWriter::create(&dir.join("samples.csv"), RATE_HZ as f64)
         .expect("create samples.csv");
@@ -336,19 +302,7 @@ fn run_once(wire: &Wire, dir: &Path, durable: bool) -> (Duration, u64, Counters)
         m.write_atomic(dir).expect("write session.json");
         m
     });
-    let mut reader = Reader {
-        decoder: Decoder::new(),
-        stats_base: DecoderStats::default(),
-        frames: Vec::with_capacity(32),
-        pairs: Vec::with_capacity(64),
-        counters: Counters::default(),
-        continuity: None,
-        full_scale: [None; 2],
-        clock: Instant::now(),
-        last_valid: Instant::now(),
-        scratch: Vec::with_capacity(256),
-        prod,
-    };
+    let mut reader = Reader::new(prod);
     let mut rec = Recorder {
         cons,
         buf: vec![Sample::default(); RECORDER_BUF],

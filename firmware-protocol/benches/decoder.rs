@@ -80,7 +80,7 @@ fn device_stream(target: usize, garbage_fraction: f64) -> (Vec<u8>, u64, usize) 
         samples += PAIRS_PER_FRAME as u64;
         send(&mut out, &mut seq, &Message::Samples(s));
         frames += 1;
-        if frames % HEARTBEAT_EVERY == 0 {
+        if frames.is_multiple_of(HEARTBEAT_EVERY) {
             let hb = Heartbeat {
                 uptime_ms: (index as f64 / RATE_HZ * 1000.0) as u32,
                 next_index: index,

@@ -4,7 +4,7 @@
 
 pub mod continuity;
 pub mod counters;
-mod pump;
+pub mod pump;
 pub mod reader;
 pub mod sample;
 

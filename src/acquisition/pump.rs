@@ -13,7 +13,9 @@ use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub(crate) struct Pump {
+/// The reader thread's [`BlockSink`]: places blocks on the session index,
+/// flags clipping, counts, and pushes samples into the ring.
+pub struct Pump {
     pub prod: HeapProd<Sample>,
     pub events: SyncSender<AcqEvent>,
     pub counters: Arc<Counters>,
@@ -27,6 +29,7 @@ pub(crate) struct Pump {
 }
 
 impl Pump {
+    /// A pump into `prod`, reporting to `events` and `counters`.
     pub fn new(
         prod: HeapProd<Sample>,
         events: SyncSender<AcqEvent>,
@@ -48,6 +51,7 @@ impl Pump {
         }
     }
 
+    /// Sends an event (dropped if the consumer's queue is full).
     pub fn event(&self, e: AcqEvent) {
         // Events are rare; if the consumer stopped listening, nothing is lost
         // that the counters and session metadata do not also hold.
