@@ -7,3 +7,5 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --all-targets --locked
 cargo test --workspace --locked
 bash firmware-protocol/arduino/test/run.sh
+# The real window under a virtual display: a screenshot of the live view.
+bash scripts/screenshots.sh target/screenshots

@@ -10,6 +10,9 @@
 
 pub mod acquisition;
 pub mod analysis;
+pub mod app;
+pub mod audio;
 pub mod cli;
 pub mod device;
+pub mod pacer;
 pub mod session;

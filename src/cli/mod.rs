@@ -1,6 +1,8 @@
 //! The command line: one binary, subcommands for headless use and tests.
 
 mod analyze;
+mod gui;
+mod pacer;
 mod ports;
 mod record;
 mod simulate;
@@ -22,12 +24,15 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// What to do; without one, the desktop app opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the desktop app (the default without a subcommand).
+    Gui(gui::GuiArgs),
     /// List serial ports, with USB vendor/product, serial number and name.
     Ports(ports::PortsArgs),
     /// Run the virtual sensor behind a pseudo-terminal, or write its signals to a CSV.
@@ -36,6 +41,8 @@ pub enum Command {
     Record(record::RecordArgs),
     /// Analyse a recorded CSV or session: rate, band amplitudes, phase, classes.
     Analyze(analyze::AnalyzeArgs),
+    /// Render the pacing cues of a breathing pattern to a WAV file.
+    Pacer(pacer::PacerArgs),
 }
 
 /// Parses arguments and runs; errors come back for `main` to print.
@@ -53,11 +60,16 @@ pub fn run() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    match cli.command {
+    match cli
+        .command
+        .unwrap_or(Command::Gui(gui::GuiArgs::defaults()))
+    {
+        Command::Gui(a) => gui::run(a),
         Command::Ports(a) => ports::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Record(a) => record::run(a, cli.data_dir.as_deref()),
         Command::Analyze(a) => analyze::run(a),
+        Command::Pacer(a) => pacer::run(a),
     }
 }
 

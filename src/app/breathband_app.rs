@@ -1,0 +1,310 @@
+//! The eframe app: one state struct, panels laid out each frame, pipeline
+//! and audio drained without waiting.
+
+use super::live_data::LiveData;
+use super::pacer_run::PacerRun;
+use super::panels::pacer_controls::{self, PacerSetting};
+use super::panels::pacer_view::{self, PacerAction, PacerDisplay};
+use super::panels::source_picker::{SourceCommand, SourcePicker};
+use super::panels::{breath_strip, gauge, loop_view, status};
+use super::pipeline::Pipeline;
+use super::settings::Settings;
+use crate::audio::{AudioOutput, Command, CueStyle};
+use crate::pacer::{Lengthen, Pattern};
+use ringbuf::traits::Consumer;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Take a screenshot after some seconds, then close (for CI and the README).
+#[derive(Debug, Clone)]
+pub struct ScreenshotPlan {
+    pub path: PathBuf,
+    pub after_s: f64,
+}
+
+struct Screenshot {
+    plan: ScreenshotPlan,
+    start: Instant,
+    done: Option<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
+}
+
+/// The whole app's state.
+pub struct BreathbandApp {
+    pub settings: Settings,
+    pub data: LiveData,
+    pub picker: SourcePicker,
+    pub pipeline: Option<Pipeline>,
+    /// The pacer, while it runs.
+    pub pacer: Option<PacerRun>,
+    /// The audio thread (none in tests, or if sound is disabled).
+    pub audio: Option<AudioOutput>,
+    /// A notice shown when audio is unavailable.
+    pub audio_notice: Option<String>,
+    screenshot: Option<Screenshot>,
+    repaint: Option<egui::Context>,
+    pub last_error: Option<String>,
+}
+
+impl BreathbandApp {
+    /// An app with these settings, not yet connected.
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            settings,
+            data: LiveData::default(),
+            picker: SourcePicker::default(),
+            pipeline: None,
+            pacer: None,
+            audio: None,
+            audio_notice: None,
+            screenshot: None,
+            repaint: None,
+            last_error: None,
+        }
+    }
+
+    /// Plans a screenshot.
+    pub fn with_screenshot(mut self, plan: Option<ScreenshotPlan>) -> Self {
+        self.screenshot = plan.map(|plan| Screenshot {
+            plan,
+            start: Instant::now(),
+            done: None,
+        });
+        self
+    }
+
+    /// Connects to the source in the settings (replacing any current one).
+    pub fn connect(&mut self, ctx: Option<&egui::Context>) {
+        self.pipeline = None;
+        self.data = LiveData::default();
+        match self.settings.source.choice() {
+            Ok(choice) => {
+                let c = ctx.cloned().or_else(|| self.repaint.clone());
+                self.pipeline = Some(Pipeline::start(&choice, None, move || {
+                    if let Some(c) = &c {
+                        c.request_repaint();
+                    }
+                }));
+                self.last_error = None;
+            }
+            Err(e) => self.last_error = Some(e),
+        }
+    }
+
+    /// Moves what the pipeline produced into the display state.
+    pub fn drain(&mut self) {
+        let Some(p) = self.pipeline.as_mut() else {
+            return;
+        };
+        while let Some(pt) = p.display.try_pop() {
+            self.data.push_point(pt);
+        }
+        while let Ok(m) = p.msgs.try_recv() {
+            self.data.apply(m);
+        }
+        if let Some(c) = &p.counters {
+            self.data.counters = c.snapshot();
+        }
+    }
+
+    fn handle(&mut self, cmd: SourceCommand, ctx: &egui::Context) {
+        match cmd {
+            SourceCommand::Connect => self.connect(Some(ctx)),
+            SourceCommand::Disconnect => self.pipeline = None,
+            SourceCommand::SetVirtual(p) => {
+                if let Some(pl) = &self.pipeline {
+                    pl.set_virtual_params(p);
+                }
+            }
+        }
+    }
+
+    /// Starts the audio thread (it opens the device on its own thread).
+    pub fn with_audio(mut self) -> Self {
+        self.audio = Some(AudioOutput::start());
+        self.send_sound_settings();
+        self
+    }
+
+    fn send_audio(&mut self, cmd: Command) {
+        if let Some(a) = self.audio.as_mut() {
+            // A full queue only happens if the audio thread is stuck; the
+            // next settings change sends everything again.
+            let _ = a.send(cmd);
+        }
+    }
+
+    fn send_sound_settings(&mut self) {
+        let cue = self.settings.cue.parse().unwrap_or(CueStyle::Tone);
+        let (volume, muted) = (self.settings.volume, self.settings.muted);
+        self.send_audio(Command::SetCue(cue));
+        self.send_audio(Command::SetVolume(volume));
+        self.send_audio(Command::SetMute(muted));
+    }
+
+    /// The pattern in the settings; `lengthen` starts near the measured rate.
+    fn pattern(&self) -> Result<Pattern, String> {
+        let p = Pattern::parse(&self.settings.pattern).map_err(|e| e.to_string())?;
+        Ok(match (p, self.data.window.and_then(|w| w.rate_bpm)) {
+            (Pattern::Lengthen(_), Some(r)) => Pattern::Lengthen(Lengthen::from_measured(r)),
+            (p, _) => p,
+        })
+    }
+
+    /// Starts the pacer (and its sound) with the pattern in the settings.
+    pub fn start_pacer(&mut self) {
+        match self.pattern() {
+            Ok(p) => {
+                self.pacer = Some(PacerRun::start(p, self.data.now_s()));
+                self.send_sound_settings();
+                self.send_audio(Command::SetPattern(p));
+                self.send_audio(Command::Start { at_s: 0.0 });
+                self.last_error = None;
+            }
+            Err(e) => self.last_error = Some(format!("pacer: {e}")),
+        }
+    }
+
+    /// Stops the pacer and its sound.
+    pub fn stop_pacer(&mut self) {
+        self.pacer = None;
+        self.send_audio(Command::Stop);
+    }
+
+    /// What the pacer shows now.
+    fn pacer_display(&self) -> Option<PacerDisplay> {
+        let p = self.pacer.as_ref()?;
+        Some(p.display(p.time_s(self.audio.as_ref()), &self.data))
+    }
+
+    /// Lays out every panel. Called each frame by eframe and by the tests.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.repaint.get_or_insert_with(|| ctx.clone());
+        egui::Panel::top("top").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading("breathband");
+                ui.label("breathing trainer - a training aid, not a medical device");
+            });
+            status::status_line(ui, &self.data);
+            status::banner(ui, &self.data);
+            if let Some(n) = &self.audio_notice {
+                ui.colored_label(ui.visuals().warn_fg_color, n);
+            }
+        });
+        egui::Panel::left("side")
+            .default_size(300.0)
+            .show(ui, |ui| {
+                let connected = self.pipeline.is_some();
+                if let Some(cmd) = self.picker.ui(ui, &mut self.settings.source, connected) {
+                    self.handle(cmd, &ctx);
+                }
+                if let Some(e) = &self.last_error {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                ui.separator();
+                let notice = self.audio_notice.clone();
+                match pacer_controls::ui(ui, &mut self.settings, notice.as_deref()) {
+                    Some(PacerSetting::Pattern) if self.pacer.is_some() => self.start_pacer(),
+                    Some(PacerSetting::Sound) => self.send_sound_settings(),
+                    Some(PacerSetting::RetrySound) => {
+                        if let Some(a) = &self.audio {
+                            a.reopen();
+                        }
+                    }
+                    _ => {}
+                }
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            let label = self.data.label();
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(ui.available_width() * 0.55);
+                    gauge::ui(ui, self.data.window.as_ref(), label);
+                });
+                ui.vertical(|ui| loop_view::ui(ui, &self.data));
+            });
+            ui.separator();
+            breath_strip::ui(ui, self.data.breaths.iter());
+            ui.separator();
+            let pd = self.pacer_display();
+            match pacer_view::ui(ui, pd.as_ref()) {
+                Some(PacerAction::Start) => self.start_pacer(),
+                Some(PacerAction::Stop) => self.stop_pacer(),
+                None => {}
+            }
+            ui.separator();
+            self.settings.traces.ui(ui, &self.data);
+        });
+        if !self.settings.disclaimer_seen {
+            egui::Modal::new(egui::Id::unique("disclaimer")).show(&ctx, |ui| {
+                ui.heading("Before you start");
+                ui.label(
+                    "breathband is a training aid, not a medical device. It does not diagnose or \
+                     treat anything. Practice should stay pain-free: stop at once if it hurts or \
+                     you feel dizzy, and ask your clinician if unsure.",
+                );
+                if ui.button("I understand").clicked() {
+                    self.settings.disclaimer_seen = true;
+                }
+            });
+        }
+    }
+
+    fn screenshot_step(&mut self, ctx: &egui::Context) {
+        let Some(shot) = &mut self.screenshot else {
+            return;
+        };
+        if shot.done.is_none() && shot.start.elapsed().as_secs_f64() >= shot.plan.after_s {
+            let (tx, rx) = std::sync::mpsc::channel();
+            shot.done = Some(rx);
+            let path = shot.plan.path.clone();
+            let c = ctx.clone();
+            // The PNG is written off the UI thread; the next frame closes.
+            ctx.request_screenshot(move |img| {
+                std::thread::spawn(move || {
+                    let [w, h] = img.size;
+                    let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
+                    let r = image::save_buffer(
+                        &path,
+                        &bytes,
+                        w as u32,
+                        h as u32,
+                        image::ColorType::Rgba8,
+                    )
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()));
+                    let _ = tx.send(r);
+                    c.request_repaint();
+                });
+            });
+        }
+        if let Some(r) = shot.done.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            match r {
+                Ok(p) => eprintln!("screenshot: {}", p.display()),
+                Err(e) => eprintln!("breathband: error: {e}"),
+            }
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+    }
+}
+
+impl eframe::App for BreathbandApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.drain();
+        if let Some(a) = &self.audio {
+            self.audio_notice = a.status().notice();
+        }
+        self.show(ui);
+        let ctx = ui.ctx().clone();
+        self.screenshot_step(&ctx);
+        if self.pacer.is_some() {
+            // The pacer animates: redraw at about 30 frames per second.
+            ctx.request_repaint_after(std::time::Duration::from_millis(33));
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, super::settings::KEY, &self.settings);
+    }
+}

@@ -1,0 +1,71 @@
+//! The desktop app (egui/eframe): live biofeedback, the source picker, the
+//! pacer and audio cues. The UI thread only drains queues; the pipeline,
+//! analysis and audio run on their own threads.
+
+pub mod breathband_app;
+pub mod live_data;
+pub mod pacer_run;
+pub mod panels;
+pub mod pipeline;
+pub mod settings;
+pub mod style;
+
+pub use breathband_app::{BreathbandApp, ScreenshotPlan};
+use settings::Settings;
+
+/// How to start the app.
+#[derive(Debug, Clone, Default)]
+pub struct GuiOptions {
+    /// Replace the saved source (e.g. `--source virtual`).
+    pub source: Option<panels::source_picker::SourceSettings>,
+    pub screenshot: Option<ScreenshotPlan>,
+    /// Start the pacer with this pattern.
+    pub pacer: Option<String>,
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
+    let shot = opts.screenshot.is_some();
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("breathband")
+            .with_inner_size([1200.0, 800.0]),
+        // Screenshots must not depend on (or change) a person's settings.
+        persist_window: !shot,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "breathband",
+        native,
+        Box::new(move |cc| {
+            let mut settings: Settings = if shot {
+                Settings::default()
+            } else {
+                cc.storage
+                    .and_then(|s| eframe::get_value(s, settings::KEY))
+                    .unwrap_or_default()
+            };
+            if let Some(s) = opts.source {
+                settings.source = s;
+            }
+            if shot {
+                settings.disclaimer_seen = true;
+            }
+            let mut app = BreathbandApp::new(settings)
+                .with_screenshot(opts.screenshot)
+                .with_audio();
+            app.connect(Some(&cc.egui_ctx));
+            if let Some(p) = opts.pacer {
+                app.settings.pattern = p;
+                app.start_pacer();
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the app window ({e}); is there a display? Without one, use \
+             `breathband record`/`analyze`, or run under xvfb-run"
+        )
+    })
+}

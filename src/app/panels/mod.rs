@@ -1,0 +1,11 @@
+//! The app's panels: each a small piece of UI that reads state and returns
+//! what the person asked for; none reaches into threads.
+
+pub mod breath_strip;
+pub mod gauge;
+pub mod loop_view;
+pub mod pacer_controls;
+pub mod pacer_view;
+pub mod source_picker;
+pub mod status;
+pub mod traces;

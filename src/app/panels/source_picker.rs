@@ -1,0 +1,201 @@
+//! The source picker: serial ports (with USB product and serial number), the
+//! virtual sensor with its controls, or replay of a recorded session.
+
+use crate::app::pipeline::SourceChoice;
+use crate::device::ports::{list_ports, PortEntry};
+use crate::device::virtual_sensor::VirtualParams;
+use crate::device::virtual_source::VirtualConfig;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+
+/// Which kind of source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SourceKind {
+    Virtual,
+    Port,
+    Replay,
+}
+
+/// Source settings (persisted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SourceSettings {
+    pub kind: SourceKind,
+    pub port: String,
+    pub replay_path: String,
+    pub replay_speed: f64,
+    pub virtual_rate_hz: f64,
+    pub virtual_params: VirtualParams,
+    /// Scheduled changes and seed of the virtual sensor (from the command
+    /// line; not persisted).
+    #[serde(skip)]
+    pub virtual_schedule: crate::device::schedule::Schedule,
+    #[serde(skip)]
+    pub virtual_seed: u64,
+}
+
+impl Default for SourceSettings {
+    fn default() -> Self {
+        Self {
+            kind: SourceKind::Virtual,
+            port: String::new(),
+            replay_path: String::new(),
+            replay_speed: 1.0,
+            virtual_rate_hz: 100.0,
+            virtual_params: VirtualParams::default(),
+            virtual_schedule: Default::default(),
+            virtual_seed: 1,
+        }
+    }
+}
+
+impl SourceSettings {
+    /// The source these settings describe.
+    pub fn choice(&self) -> Result<SourceChoice, String> {
+        match self.kind {
+            SourceKind::Virtual => Ok(SourceChoice::Virtual(VirtualConfig {
+                sample_rate_hz: self.virtual_rate_hz,
+                params: self.virtual_params.clone(),
+                schedule: self.virtual_schedule.clone(),
+                seed: self.virtual_seed,
+            })),
+            SourceKind::Port if self.port.trim().is_empty() => {
+                Err("choose a serial port first".into())
+            }
+            SourceKind::Port => Ok(SourceChoice::Port {
+                path: self.port.clone(),
+                text_rate: None,
+            }),
+            SourceKind::Replay if self.replay_path.trim().is_empty() => {
+                Err("enter the path of a session folder or CSV to replay".into())
+            }
+            SourceKind::Replay => Ok(SourceChoice::Replay {
+                path: PathBuf::from(self.replay_path.trim()),
+                speed: self.replay_speed,
+            }),
+        }
+    }
+}
+
+/// What the picker asks the app to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceCommand {
+    Connect,
+    Disconnect,
+    /// New virtual sensor parameters (applied from the next breath).
+    SetVirtual(VirtualParams),
+}
+
+/// The picker's own state: the port list, refreshed off the UI thread.
+#[derive(Default)]
+pub struct SourcePicker {
+    pub ports: Vec<PortEntry>,
+    pub port_error: Option<String>,
+    pending: Option<Receiver<Result<Vec<PortEntry>, String>>>,
+}
+
+impl SourcePicker {
+    /// Starts listing ports on a helper thread (the result arrives later).
+    pub fn refresh(&mut self) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.pending = Some(rx);
+        std::thread::spawn(move || {
+            let _ = tx.send(list_ports().map_err(|e| e.to_string()));
+        });
+    }
+
+    fn poll(&mut self) {
+        if let Some(rx) = &self.pending {
+            if let Ok(r) = rx.try_recv() {
+                match r {
+                    Ok(p) => {
+                        self.ports = p;
+                        self.port_error = None;
+                    }
+                    Err(e) => self.port_error = Some(format!("cannot list ports: {e}")),
+                }
+                self.pending = None;
+            }
+        }
+    }
+
+    /// Shows the picker; returns a command when the person acts.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        s: &mut SourceSettings,
+        connected: bool,
+    ) -> Option<SourceCommand> {
+        self.poll();
+        let mut cmd = None;
+        ui.heading("Source");
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut s.kind, SourceKind::Virtual, "Virtual sensor");
+            ui.selectable_value(&mut s.kind, SourceKind::Port, "Serial port");
+            ui.selectable_value(&mut s.kind, SourceKind::Replay, "Replay");
+        });
+        match s.kind {
+            SourceKind::Virtual => {
+                ui.label("A simulated pair of bands, to explore the app without hardware.");
+                let p = &mut s.virtual_params;
+                let mut changed = false;
+                changed |= ui
+                    .add(egui::Slider::new(&mut p.rate_bpm, 3.0..=40.0).text("breaths/min"))
+                    .changed();
+                changed |= ui
+                    .add(egui::Slider::new(&mut p.belly_share, 0.0..=1.0).text("belly share"))
+                    .changed();
+                changed |= ui
+                    .add(egui::Slider::new(&mut p.phase_deg, -180.0..=180.0).text("phase (deg)"))
+                    .on_hover_text("Belly lead over chest; 180 = paradoxical")
+                    .changed();
+                changed |= ui
+                    .add(egui::Slider::new(&mut p.noise, 0.0..=0.2).text("noise"))
+                    .changed();
+                if changed && connected {
+                    cmd = Some(SourceCommand::SetVirtual(p.clone()));
+                }
+            }
+            SourceKind::Port => {
+                ui.horizontal(|ui| {
+                    if ui.button("Refresh").clicked() {
+                        self.refresh();
+                    }
+                    if self.pending.is_some() {
+                        ui.spinner();
+                    }
+                });
+                if let Some(e) = &self.port_error {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                if self.ports.is_empty() && self.pending.is_none() {
+                    ui.label("No serial ports found. Plug the sensor in and press Refresh.");
+                }
+                for p in &self.ports {
+                    ui.radio_value(&mut s.port, p.path.clone(), p.describe());
+                }
+            }
+            SourceKind::Replay => {
+                ui.horizontal(|ui| {
+                    ui.label("Session folder or CSV");
+                    ui.text_edit_singleline(&mut s.replay_path);
+                });
+                ui.add(egui::Slider::new(&mut s.replay_speed, 0.5..=10.0).text("speed"));
+            }
+        }
+        ui.horizontal(|ui| {
+            if connected {
+                if ui.button("Disconnect").clicked() {
+                    cmd = Some(SourceCommand::Disconnect);
+                }
+                if ui.button("Reconnect with these settings").clicked() {
+                    cmd = Some(SourceCommand::Connect);
+                }
+            } else if ui.button("Connect").clicked() {
+                cmd = Some(SourceCommand::Connect);
+            }
+        });
+        cmd
+    }
+}

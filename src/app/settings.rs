@@ -1,0 +1,40 @@
+//! Settings that persist between runs (eframe storage, RON).
+
+use super::panels::source_picker::SourceSettings;
+use super::panels::traces::TracesView;
+use serde::{Deserialize, Serialize};
+
+/// Key of the settings in eframe's storage.
+pub const KEY: &str = "breathband-settings";
+
+/// Everything the app remembers. Unknown or missing fields fall back to
+/// defaults, so old settings always load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub source: SourceSettings,
+    pub traces: TracesView,
+    /// Pacer pattern in the `pacer` notation (`6`, `4-7-8`, `4-4-4-4`, ...).
+    pub pattern: String,
+    /// `tone` or `chime`.
+    pub cue: String,
+    /// 0..1.
+    pub volume: f32,
+    pub muted: bool,
+    /// The one-time disclaimer was acknowledged.
+    pub disclaimer_seen: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            source: SourceSettings::default(),
+            traces: TracesView::default(),
+            pattern: "6".into(),
+            cue: "tone".into(),
+            volume: 0.5,
+            muted: false,
+            disclaimer_seen: false,
+        }
+    }
+}

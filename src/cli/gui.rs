@@ -1,0 +1,88 @@
+//! `breathband gui` (also `breathband` with no arguments): the desktop app.
+
+use crate::app::panels::source_picker::{SourceKind, SourceSettings};
+use crate::app::GuiOptions;
+use crate::app::ScreenshotPlan;
+use std::path::PathBuf;
+
+/// Which source to start on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GuiSource {
+    Virtual,
+    Port,
+    Replay,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GuiArgs {
+    /// Start on this source (default: the one used last time, else the virtual sensor).
+    #[arg(long, value_enum)]
+    source: Option<GuiSource>,
+    /// Serial port, with `--source port`.
+    #[arg(long, value_name = "PATH")]
+    port: Option<String>,
+    /// Session folder or CSV, with `--source replay`.
+    #[arg(long, value_name = "PATH")]
+    replay: Option<PathBuf>,
+    /// Save a screenshot of the window to FILE.png after `--after-s` seconds, then exit.
+    #[arg(long, value_name = "FILE.png")]
+    screenshot: Option<PathBuf>,
+    /// Seconds before the screenshot.
+    #[arg(long, value_name = "N", default_value_t = 5.0, requires = "screenshot")]
+    after_s: f64,
+    /// Start the pacer with this pattern (see `breathband pacer --help`).
+    #[arg(long, value_name = "PATTERN")]
+    pacer: Option<String>,
+    /// Virtual sensor settings, with `--source virtual`.
+    #[command(flatten)]
+    sensor: super::virtual_args::VirtualArgs,
+}
+
+impl GuiArgs {
+    /// The arguments of a bare `breathband` (no subcommand).
+    pub fn defaults() -> Self {
+        use clap::{Args, FromArgMatches};
+        let cmd = Self::augment_args(clap::Command::new("gui"));
+        Self::from_arg_matches(&cmd.get_matches_from(["gui"])).expect("defaults parse")
+    }
+}
+
+pub fn run(a: GuiArgs) -> anyhow::Result<()> {
+    let vcfg = a.sensor.config()?;
+    let source = a.source.map(|s| {
+        let mut st = SourceSettings {
+            virtual_rate_hz: vcfg.sample_rate_hz,
+            virtual_params: vcfg.params.clone(),
+            virtual_schedule: vcfg.schedule.clone(),
+            virtual_seed: vcfg.seed,
+            ..Default::default()
+        };
+        match s {
+            GuiSource::Virtual => st.kind = SourceKind::Virtual,
+            GuiSource::Port => {
+                st.kind = SourceKind::Port;
+                st.port = a.port.clone().unwrap_or_default();
+            }
+            GuiSource::Replay => {
+                st.kind = SourceKind::Replay;
+                st.replay_path = a
+                    .replay
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+            }
+        }
+        st
+    });
+    if !(a.after_s.is_finite() && a.after_s >= 0.0) {
+        anyhow::bail!("--after-s must be 0 or more");
+    }
+    crate::app::run(GuiOptions {
+        source,
+        screenshot: a.screenshot.map(|path| ScreenshotPlan {
+            path,
+            after_s: a.after_s,
+        }),
+        pacer: a.pacer,
+    })
+}
