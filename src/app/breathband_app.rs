@@ -285,7 +285,7 @@ impl BreathbandApp {
             }
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
-        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        ctx.request_repaint_after(std::time::Duration::from_millis(250));
     }
 }
 
@@ -299,8 +299,8 @@ impl eframe::App for BreathbandApp {
         let ctx = ui.ctx().clone();
         self.screenshot_step(&ctx);
         if self.pacer.is_some() {
-            // The pacer animates: redraw at about 30 frames per second.
-            ctx.request_repaint_after(std::time::Duration::from_millis(33));
+            // The pacer animates: redraw at about 20 frames per second.
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
     }
 

@@ -101,7 +101,7 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// Starts the pipeline thread. `repaint` is called (at most 20 times a
+    /// Starts the pipeline thread. `repaint` is called (at most 15 times a
     /// second) when new data is there for the UI.
     pub fn start(
         choice: &SourceChoice,
@@ -273,7 +273,7 @@ fn run(
                 send(&tx, PipeMsg::Analysis(o));
             }
         }
-        if news && last_repaint.elapsed() >= Duration::from_millis(50) {
+        if news && last_repaint.elapsed() >= Duration::from_millis(66) {
             last_repaint = Instant::now();
             repaint();
         }
