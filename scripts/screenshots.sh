@@ -2,12 +2,18 @@
 # Runs the real app window under Xvfb on the virtual sensor and saves
 # screenshots into DIR (default docs/screenshots, the README's pictures).
 # Fails if the window cannot open or a picture is not written.
+# PROFILE=dev uses the debug build (CI: it is already built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${1:-docs/screenshots}"
 mkdir -p "$dir"
-cargo build --release --locked --bin breathband
-bin=target/release/breathband
+if [ "${PROFILE:-release}" = dev ]; then
+    cargo build --locked --bin breathband
+    bin=target/debug/breathband
+else
+    cargo build --release --locked --bin breathband
+    bin=target/release/breathband
+fi
 shoot() { # name, seconds, extra args...
     local name=$1 secs=$2
     shift 2
