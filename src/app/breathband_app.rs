@@ -5,12 +5,18 @@ use super::live_data::LiveData;
 use super::pacer_run::PacerRun;
 use super::panels::pacer_controls::{self, PacerSetting};
 use super::panels::pacer_view::{self, PacerAction, PacerDisplay};
+use super::panels::practice_view::{self, PracticeAction};
 use super::panels::source_picker::{SourceCommand, SourcePicker};
 use super::panels::{breath_strip, gauge, loop_view, status};
 use super::pipeline::Pipeline;
+use super::pipeline::{PipeCmd, PipeMsg};
+use super::practice::{PracticeFlow, Step};
 use super::settings::Settings;
+use crate::analysis::Output;
 use crate::audio::{AudioOutput, Command, CueStyle};
 use crate::pacer::{Lengthen, Pattern};
+use crate::session::meta::SessionStatus;
+use crate::session::recorder::SessionTarget;
 use ringbuf::traits::Consumer;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -43,6 +49,12 @@ pub struct BreathbandApp {
     screenshot: Option<Screenshot>,
     repaint: Option<egui::Context>,
     pub last_error: Option<String>,
+    /// The guided session, while one runs.
+    pub practice: Option<PracticeFlow>,
+    /// Where sessions are saved (`DATA_DIR/sessions`).
+    pub sessions_dir: Option<PathBuf>,
+    /// Step and device time of the last practice record sent.
+    practice_synced: Option<(Step, f64)>,
 }
 
 impl BreathbandApp {
@@ -59,6 +71,9 @@ impl BreathbandApp {
             screenshot: None,
             repaint: None,
             last_error: None,
+            practice: None,
+            sessions_dir: None,
+            practice_synced: None,
         }
     }
 
@@ -99,11 +114,19 @@ impl BreathbandApp {
             self.data.push_point(pt);
         }
         while let Ok(m) = p.msgs.try_recv() {
+            if let (Some(f), PipeMsg::Analysis(o)) = (self.practice.as_mut(), &m) {
+                match o {
+                    Output::Window(w) => f.window(w),
+                    Output::Breath(b) => f.breath(b),
+                    Output::Event(e) => f.event(e),
+                }
+            }
             self.data.apply(m);
         }
         if let Some(c) = &p.counters {
             self.data.counters = c.snapshot();
         }
+        self.practice_bookkeeping();
     }
 
     fn handle(&mut self, cmd: SourceCommand, ctx: &egui::Context) {
@@ -176,14 +199,131 @@ impl BreathbandApp {
         Some(p.display(p.time_s(self.audio.as_ref()), &self.data))
     }
 
+    /// Starts a guided session (recording into the sessions folder).
+    pub fn start_practice(&mut self) {
+        let Some(p) = &self.pipeline else {
+            self.last_error = Some("connect a sensor (or the virtual sensor) first".into());
+            return;
+        };
+        let Some(dir) = self.sessions_dir.clone() else {
+            self.last_error = Some("no folder to save sessions in (see --data-dir)".into());
+            return;
+        };
+        p.command(PipeCmd::StartRecording(SessionTarget::Under(dir)));
+        self.practice_synced = None;
+        self.practice = Some(PracticeFlow::new(
+            self.data.now_s(),
+            self.settings.practice_minutes,
+        ));
+    }
+
+    /// The practice record for `session.json`.
+    fn practice_record(&self, f: &PracticeFlow) -> serde_json::Value {
+        serde_json::json!({
+            "planned_min": f.planned_s / 60.0,
+            "practised_min": f.practised_s / 60.0,
+            "pattern": self.settings.pattern,
+            "stopped_early": f.stopped_early,
+            "baseline": f.baseline.map(|(tidal, rate)| serde_json::json!({"tidal": tidal, "rate_bpm": rate})),
+            "belly_breath_fraction": f.belly_fraction(),
+            "paradoxical_breaths": f.breaths.iter().filter(|b| b.class == crate::analysis::Class::Paradoxical).count(),
+            "safety_events": f.events,
+        })
+    }
+
+    /// Saves the practice record when the step changes and closes the
+    /// session folder when the session ends.
+    fn practice_bookkeeping(&mut self) {
+        let Some(f) = &self.practice else {
+            return;
+        };
+        let step = f.step;
+        let done = matches!(step, Step::Summary | Step::Stopped);
+        let now = self.data.now_s();
+        let due = match self.practice_synced {
+            Some((s, t)) => s != step || now - t >= 5.0,
+            None => true,
+        };
+        if let (Some(p), true) = (&self.pipeline, due) {
+            if self.data.recording.is_some() {
+                self.practice_synced = Some((step, now));
+                p.command(PipeCmd::SetPractice(self.practice_record(f)));
+                if done {
+                    let reason = match &f.stopped_early {
+                        Some(r) => format!("stopped early: {r}"),
+                        None => "practice complete".into(),
+                    };
+                    p.command(PipeCmd::StopRecording {
+                        status: SessionStatus::Complete,
+                        reason,
+                    });
+                    // Until the pipeline confirms, do not send again.
+                    self.data.recording = None;
+                }
+            }
+        }
+        if done && self.pacer.is_some() {
+            self.stop_pacer();
+        }
+        if step == Step::Practice && self.pacer.is_none() {
+            self.start_pacer();
+        }
+    }
+
+    fn practice_action(&mut self, a: PracticeAction) {
+        let now = self.data.now_s();
+        let Some(f) = self.practice.as_mut() else {
+            return;
+        };
+        match (a, f.step) {
+            (PracticeAction::Next, Step::Prepare) => f.go(Step::BandCheck, now),
+            (PracticeAction::Next, Step::BandCheck) => f.go(Step::Baseline, now),
+            (PracticeAction::Close, _) => self.practice = None,
+            _ => {}
+        }
+    }
+
+    /// Stops the guided session at once (dizziness, discomfort).
+    pub fn stop_dizzy(&mut self) {
+        let now = self.data.now_s();
+        if let Some(f) = self.practice.as_mut() {
+            f.stop_dizzy(now);
+        }
+        self.stop_pacer();
+        self.practice_bookkeeping();
+    }
+
     /// Lays out every panel. Called each frame by eframe and by the tests.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.repaint.get_or_insert_with(|| ctx.clone());
+        let active = self
+            .practice
+            .as_ref()
+            .is_some_and(|f| !matches!(f.step, Step::Summary | Step::Stopped));
+        if active && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            self.stop_dizzy();
+        }
         egui::Panel::top("top").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading("breathband");
                 ui.label("breathing trainer - a training aid, not a medical device");
+            });
+            ui.horizontal(|ui| {
+                let active = self
+                    .practice
+                    .as_ref()
+                    .is_some_and(|f| !matches!(f.step, Step::Summary | Step::Stopped));
+                if active {
+                    if practice_view::stop_button(ui) {
+                        self.stop_dizzy();
+                    }
+                    if let Some(d) = &self.data.recording {
+                        ui.label(format!("recording to {}", d.display()));
+                    }
+                } else if self.practice.is_none() && ui.button("Start a guided session").clicked() {
+                    self.start_practice();
+                }
             });
             status::status_line(ui, &self.data);
             status::banner(ui, &self.data);
@@ -215,6 +355,13 @@ impl BreathbandApp {
                 }
             });
         egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(f) = &self.practice {
+                let act = practice_view::ui(ui, f, self.data.window.as_ref(), self.data.now_s());
+                if let Some(a) = act {
+                    self.practice_action(a);
+                }
+                ui.separator();
+            }
             let label = self.data.label();
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {

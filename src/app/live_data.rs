@@ -48,6 +48,11 @@ pub struct LiveData {
     pub counters: CounterSnapshot,
     pub banner: Option<Banner>,
     pub warnings: Vec<String>,
+    /// The session folder being written, if any.
+    pub recording: Option<std::path::PathBuf>,
+    /// The last session folder closed, and its error if any.
+    pub recorded: Option<(std::path::PathBuf, Option<String>)>,
+    pub recording_error: Option<String>,
     signal_lost: bool,
 }
 
@@ -64,6 +69,9 @@ impl Default for LiveData {
             counters: CounterSnapshot::default(),
             banner: None,
             warnings: Vec::new(),
+            recording: None,
+            recorded: None,
+            recording_error: None,
             signal_lost: false,
         }
     }
@@ -151,6 +159,21 @@ impl LiveData {
             PipeMsg::Gap { .. } => {}
             PipeMsg::Warning(w) => self.warnings.push(w),
             PipeMsg::Finished => self.link = LinkState::Ended,
+            PipeMsg::RecordingStarted(d) => {
+                self.recording = Some(d);
+                self.recording_error = None;
+            }
+            PipeMsg::RecordingEnded { dir, error } => {
+                self.recording = None;
+                if let Some(e) = &error {
+                    self.raise(format!("Recording stopped: {e}"), true);
+                }
+                self.recorded = Some((dir, error));
+            }
+            PipeMsg::RecordingFailed(e) => {
+                self.recording_error = Some(e.clone());
+                self.raise(format!("Cannot record: {e}"), true);
+            }
             PipeMsg::Failed(e) => {
                 self.link = LinkState::Failed(e.clone());
                 self.raise(format!("Source stopped: {e}"), true);

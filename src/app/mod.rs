@@ -7,6 +7,7 @@ pub mod live_data;
 pub mod pacer_run;
 pub mod panels;
 pub mod pipeline;
+pub mod practice;
 pub mod settings;
 pub mod style;
 
@@ -21,6 +22,8 @@ pub struct GuiOptions {
     pub screenshot: Option<ScreenshotPlan>,
     /// Start the pacer with this pattern.
     pub pacer: Option<String>,
+    /// `--data-dir`, if given.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// Opens the window and runs until it is closed.
@@ -54,6 +57,9 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
             let mut app = BreathbandApp::new(settings)
                 .with_screenshot(opts.screenshot)
                 .with_audio();
+            app.sessions_dir = crate::session::folder::data_dir(opts.data_dir.as_deref())
+                .ok()
+                .map(|d| d.join("sessions"));
             app.connect(Some(&cc.egui_ctx));
             if let Some(p) = opts.pacer {
                 app.settings.pattern = p;

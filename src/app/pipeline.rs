@@ -11,6 +11,8 @@ use crate::device::serial_link::{SerialConfig, SerialSource};
 use crate::device::virtual_sensor::VirtualParams;
 use crate::device::virtual_source::{VirtualConfig, VirtualSource};
 use crate::device::{DeviceInfo, Source};
+use crate::session::meta::SessionStatus;
+use crate::session::recorder::{SessionTarget, SessionWriter};
 use ringbuf::traits::{Consumer, Producer, Split};
 use ringbuf::{HeapCons, HeapProd, HeapRb};
 use std::path::PathBuf;
@@ -85,6 +87,29 @@ pub enum PipeMsg {
     Finished,
     /// The source cannot go on (or could not start).
     Failed(String),
+    /// A session folder is being written.
+    RecordingStarted(PathBuf),
+    /// The session folder was closed (with the first error, if any).
+    RecordingEnded {
+        dir: PathBuf,
+        error: Option<String>,
+    },
+    /// Recording could not start or had to stop.
+    RecordingFailed(String),
+}
+
+/// What the UI asks of the pipeline.
+#[derive(Debug, Clone)]
+pub enum PipeCmd {
+    /// Write everything from now on into a new session folder.
+    StartRecording(SessionTarget),
+    /// Replace the practice record in `session.json` (written at the next flush).
+    SetPractice(serde_json::Value),
+    /// Close the session folder.
+    StopRecording {
+        status: SessionStatus,
+        reason: String,
+    },
 }
 
 /// Display rate of the traces, Hz.
@@ -94,6 +119,7 @@ pub const DISPLAY_HZ: f64 = 25.0;
 pub struct Pipeline {
     pub display: HeapCons<DisplayPoint>,
     pub msgs: Receiver<PipeMsg>,
+    cmds: Sender<PipeCmd>,
     pub counters: Option<Arc<Counters>>,
     virtual_controls: Option<Sender<VirtualParams>>,
     stop: Arc<AtomicBool>,
@@ -110,6 +136,7 @@ impl Pipeline {
     ) -> Self {
         let (prod, display) = HeapRb::<DisplayPoint>::new(4096).split();
         let (tx, msgs) = sync_channel(1024);
+        let (cmds, cmd_rx) = std::sync::mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
         let (source, virtual_controls) = match choice.open() {
             Ok(s) => (Some(s.0), s.1),
@@ -125,17 +152,23 @@ impl Pipeline {
             let st = stop.clone();
             std::thread::Builder::new()
                 .name("pipeline".into())
-                .spawn(move || run(acq, prod, tx, st, gains, repaint))
+                .spawn(move || run(acq, prod, tx, cmd_rx, st, gains, repaint))
                 .ok()
         });
         Self {
             display,
             msgs,
+            cmds,
             counters,
             virtual_controls,
             stop,
             thread: thread.flatten(),
         }
+    }
+
+    /// Sends a command to the pipeline thread (never blocks).
+    pub fn command(&self, c: PipeCmd) {
+        let _ = self.cmds.send(c);
     }
 
     /// Changes the virtual sensor's parameters (no-op for other sources).
@@ -197,6 +230,7 @@ fn run(
     mut acq: Acquisition,
     mut display: HeapProd<DisplayPoint>,
     tx: SyncSender<PipeMsg>,
+    cmds: Receiver<PipeCmd>,
     stop: Arc<AtomicBool>,
     gains_override: Option<Gains>,
     repaint: impl Fn(),
@@ -206,10 +240,50 @@ fn run(
     let mut buf = vec![Sample::default(); 4096];
     let mut last_repaint = Instant::now();
     let mut rate = 0.0;
+    let mut device: Option<(DeviceInfo, Gains)> = None;
+    let mut writer: Option<SessionWriter> = None;
     while !stop.load(Relaxed) {
         let mut news = false;
+        while let Ok(c) = cmds.try_recv() {
+            match c {
+                PipeCmd::StartRecording(target) => match &device {
+                    Some((info, gains)) => {
+                        match SessionWriter::create(
+                            &target,
+                            info,
+                            gains,
+                            Duration::from_millis(500),
+                        ) {
+                            Ok(w) => {
+                                send(&tx, PipeMsg::RecordingStarted(w.dir.clone()));
+                                writer = Some(w);
+                            }
+                            Err(e) => send(&tx, PipeMsg::RecordingFailed(e.to_string())),
+                        }
+                    }
+                    None => send(
+                        &tx,
+                        PipeMsg::RecordingFailed("no sensor connected yet".into()),
+                    ),
+                },
+                PipeCmd::SetPractice(v) => {
+                    if let Some(w) = writer.as_mut() {
+                        w.meta.practice = Some(v);
+                    }
+                }
+                PipeCmd::StopRecording { status, reason } => {
+                    if let Some(w) = writer.take() {
+                        let (dir, _, error) = w.finish(status, reason, &acq.counters.snapshot());
+                        send(&tx, PipeMsg::RecordingEnded { dir, error });
+                    }
+                }
+            }
+        }
         while let Ok(ev) = acq.events.try_recv() {
             news = true;
+            if let Some(w) = writer.as_mut() {
+                w.acq_event(&ev);
+            }
             match ev {
                 AcqEvent::Connected(info) => {
                     if analysis.is_none() || info.sample_rate_hz != rate {
@@ -234,6 +308,7 @@ fn run(
                             gains: [gains.chest, gains.belly],
                             rate,
                         });
+                        device = Some(((*info).clone(), gains.clone()));
                         send(&tx, PipeMsg::Connected(info, gains));
                     }
                 }
@@ -257,6 +332,9 @@ fn run(
                 break;
             }
             news = true;
+            if let Some(w) = writer.as_mut() {
+                w.samples(&buf[..n]);
+            }
             if let Some(a) = analysis.as_mut() {
                 // A full analysis ring drops samples (counted by the analysis).
                 let _ = a.input.push_slice(&buf[..n]);
@@ -270,7 +348,25 @@ fn run(
         if let Some(a) = &analysis {
             while let Ok(o) = a.output.try_recv() {
                 news = true;
+                if let Some(w) = writer.as_mut() {
+                    w.output(&o);
+                }
                 send(&tx, PipeMsg::Analysis(o));
+            }
+        }
+        if let Some(w) = writer.as_mut() {
+            if let Err(e) = w.flush_if_due(&acq.counters.snapshot()) {
+                if let Some(w) = writer.take() {
+                    let (dir, _, _) =
+                        w.finish(SessionStatus::Failed, e.clone(), &acq.counters.snapshot());
+                    send(
+                        &tx,
+                        PipeMsg::RecordingEnded {
+                            dir,
+                            error: Some(e),
+                        },
+                    );
+                }
             }
         }
         if news && last_repaint.elapsed() >= Duration::from_millis(66) {
@@ -280,4 +376,12 @@ fn run(
         std::thread::sleep(Duration::from_millis(15));
     }
     acq.stop();
+    // The app closed mid-session: keep what was recorded, marked as such.
+    if let Some(w) = writer.take() {
+        let _ = w.finish(
+            SessionStatus::Complete,
+            "app closed".into(),
+            &acq.counters.snapshot(),
+        );
+    }
 }

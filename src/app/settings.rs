@@ -23,6 +23,8 @@ pub struct Settings {
     pub muted: bool,
     /// The one-time disclaimer was acknowledged.
     pub disclaimer_seen: bool,
+    /// Length of a guided practice, minutes (3 to 10).
+    pub practice_minutes: f64,
 }
 
 impl Default for Settings {
@@ -35,6 +37,7 @@ impl Default for Settings {
             volume: 0.5,
             muted: false,
             disclaimer_seen: false,
+            practice_minutes: 5.0,
         }
     }
 }

@@ -47,7 +47,7 @@ impl GuiArgs {
     }
 }
 
-pub fn run(a: GuiArgs) -> anyhow::Result<()> {
+pub fn run(a: GuiArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()> {
     let vcfg = a.sensor.config()?;
     let source = a.source.map(|s| {
         let mut st = SourceSettings {
@@ -84,5 +84,6 @@ pub fn run(a: GuiArgs) -> anyhow::Result<()> {
             after_s: a.after_s,
         }),
         pacer: a.pacer,
+        data_dir: data_dir.map(|d| d.to_path_buf()),
     })
 }

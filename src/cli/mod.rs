@@ -64,7 +64,7 @@ pub fn run() -> anyhow::Result<()> {
         .command
         .unwrap_or(Command::Gui(gui::GuiArgs::defaults()))
     {
-        Command::Gui(a) => gui::run(a),
+        Command::Gui(a) => gui::run(a, cli.data_dir.as_deref()),
         Command::Ports(a) => ports::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Record(a) => record::run(a, cli.data_dir.as_deref()),

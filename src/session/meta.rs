@@ -72,6 +72,10 @@ pub struct SessionMeta {
     /// analysis (an event that ended appears once, with its end).
     #[serde(default)]
     pub safety_events: Vec<crate::analysis::SafetyEvent>,
+    /// The guided practice record (slot, journal, summary, why it stopped),
+    /// for sessions recorded by the app's practice program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<serde_json::Value>,
 }
 
 impl SessionMeta {
@@ -94,6 +98,7 @@ impl SessionMeta {
             gaps: Vec::new(),
             events: Vec::new(),
             safety_events: Vec::new(),
+            practice: None,
         }
     }
 

@@ -6,7 +6,7 @@ use super::folder::create_session_dir;
 use super::meta::{Gap, LinkEvent, SessionMeta, SessionStatus};
 use super::results_csv::ResultsCsv;
 use super::samples_csv::SamplesCsvWriter;
-use crate::acquisition::{AcqEvent, Acquisition, Sample};
+use crate::acquisition::{AcqEvent, Acquisition, CounterSnapshot, Sample};
 use crate::analysis::live::LiveAnalysis;
 use crate::analysis::{AnalysisConfig, Gains, Output};
 use crate::device::DeviceInfo;
@@ -75,6 +75,183 @@ pub struct RecordOutcome {
     pub error: Option<String>,
 }
 
+/// A session folder being written: `samples.csv`, `windows.csv`,
+/// `breaths.csv` and `session.json`, in whole rows, flushed and synced at
+/// least every `flush_every`. Used by `record` and by the app.
+pub struct SessionWriter {
+    pub dir: PathBuf,
+    pub meta: SessionMeta,
+    csv: SamplesCsvWriter,
+    results: ResultsCsv,
+    last_index: Option<u64>,
+    last_flush: Instant,
+    flush_every: Duration,
+}
+
+impl SessionWriter {
+    /// Creates the folder (see [`SessionTarget`]) and its files.
+    pub fn create(
+        target: &SessionTarget,
+        info: &DeviceInfo,
+        gains: &Gains,
+        flush_every: Duration,
+    ) -> Result<Self, RecordError> {
+        let start = Utc::now();
+        let dir = match target {
+            SessionTarget::Under(parent) => {
+                create_session_dir(parent, &start.with_timezone(&chrono::Local)).map_err(
+                    |source| RecordError::CreateFolder {
+                        path: parent.clone(),
+                        source,
+                    },
+                )?
+            }
+            SessionTarget::Exact(dir) => {
+                create_empty_dir(dir).map_err(|source| RecordError::CreateFolder {
+                    path: dir.clone(),
+                    source,
+                })?;
+                dir.clone()
+            }
+        };
+        let mut meta = SessionMeta::new(info.clone(), start);
+        if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(gains) {
+            meta.calibration = m;
+        }
+        let files = (|| -> std::io::Result<(SamplesCsvWriter, ResultsCsv)> {
+            meta.write_atomic(&dir)?;
+            Ok((
+                SamplesCsvWriter::create(&dir.join("samples.csv"), info.sample_rate_hz)?,
+                ResultsCsv::create(&dir)?,
+            ))
+        })();
+        let (csv, results) = files.map_err(|source| RecordError::CreateFolder {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(Self {
+            dir,
+            meta,
+            csv,
+            results,
+            last_index: None,
+            last_flush: Instant::now(),
+            flush_every,
+        })
+    }
+
+    /// Session time of the newest sample written, s.
+    pub fn time_s(&self) -> f64 {
+        self.last_index
+            .map_or(0.0, |i| i as f64 / self.meta.sample_rate_hz)
+    }
+
+    /// Samples written so far.
+    pub fn samples_written(&self) -> u64 {
+        self.csv.rows_written()
+    }
+
+    /// Queues sample rows (written at the next flush).
+    pub fn samples(&mut self, samples: &[Sample]) {
+        self.csv.append(samples);
+        if let Some(s) = samples.last() {
+            self.last_index = Some(s.index);
+        }
+    }
+
+    /// Queues one analysis output (window row, breath row or safety event).
+    pub fn output(&mut self, o: &Output) {
+        match o {
+            Output::Window(w) => self.results.window(w),
+            Output::Breath(b) => self.results.breath(b),
+            Output::Event(e) => {
+                crate::analysis::safety::merge_event(&mut self.meta.safety_events, *e)
+            }
+        }
+    }
+
+    /// Records a gap or a link event in `session.json`.
+    pub fn acq_event(&mut self, ev: &AcqEvent) {
+        let rate = self.meta.sample_rate_hz;
+        let t = self.time_s();
+        match ev {
+            AcqEvent::Gap {
+                at_index,
+                lost,
+                estimated,
+            } => self.meta.gaps.push(Gap {
+                index: *at_index,
+                time_s: *at_index as f64 / rate,
+                lost_samples: *lost,
+                estimated: *estimated,
+            }),
+            AcqEvent::LinkLost(why) => push_event(&mut self.meta, t, "link_lost", why.clone()),
+            AcqEvent::Reconnected => push_event(&mut self.meta, t, "reconnected", String::new()),
+            AcqEvent::Warning(w) => push_event(&mut self.meta, t, "warning", w.clone()),
+            AcqEvent::Connected(_) | AcqEvent::Finished | AcqEvent::Failed(_) => {}
+        }
+    }
+
+    /// Flushes if `flush_every` has passed.
+    pub fn flush_if_due(&mut self, counters: &CounterSnapshot) -> Result<(), String> {
+        if self.last_flush.elapsed() >= self.flush_every {
+            self.flush(counters)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Writes and syncs everything queued, then `session.json`. On error what
+    /// was written stays valid; the message says what failed.
+    pub fn flush(&mut self, counters: &CounterSnapshot) -> Result<(), String> {
+        self.last_flush = Instant::now();
+        let r = (|| -> std::io::Result<()> {
+            self.csv.flush(true)?;
+            self.results.flush(true)?;
+            self.meta.updated_utc = Utc::now();
+            self.meta.counters = *counters;
+            self.meta.samples_written = self.csv.rows_written();
+            self.meta.duration_s = self
+                .last_index
+                .map_or(0.0, |i| (i + 1) as f64 / self.meta.sample_rate_hz);
+            self.meta.write_atomic(&self.dir)
+        })();
+        r.map_err(|e| {
+            format!(
+                "cannot write the session in {}: {e}; the {} samples already written are kept",
+                self.dir.display(),
+                self.csv.rows_written()
+            )
+        })
+    }
+
+    /// Ends the session: last flush, status and reason in `session.json`.
+    /// Returns the final metadata and the first error, if any.
+    pub fn finish(
+        mut self,
+        status: SessionStatus,
+        reason: String,
+        counters: &CounterSnapshot,
+    ) -> (PathBuf, SessionMeta, Option<String>) {
+        let mut error = self.flush(counters).err();
+        self.meta.status = if error.is_some() {
+            SessionStatus::Failed
+        } else {
+            status
+        };
+        self.meta.end_reason = Some(error.clone().unwrap_or(reason));
+        self.meta.end_utc = Some(Utc::now());
+        // Best effort: on a full disk the previous session.json stays valid.
+        if let Err(e) = self.meta.write_atomic(&self.dir) {
+            error.get_or_insert(format!(
+                "cannot update {}/session.json: {e}",
+                self.dir.display()
+            ));
+        }
+        (self.dir, self.meta, error)
+    }
+}
+
 /// Waits for the device, creates the session folder, calls `on_started` with
 /// it, then records until `stop` is set, `max_seconds` is reached, the
 /// source ends, or writing fails. Only start-up failures are `Err`; later
@@ -86,53 +263,19 @@ pub fn record(
     on_started: impl FnOnce(&Path, &DeviceInfo),
 ) -> Result<RecordOutcome, RecordError> {
     let info = wait_for_device(acq, opts.connect_timeout, stop)?;
-    let start = Utc::now();
-    let dir = match &opts.target {
-        SessionTarget::Under(parent) => {
-            create_session_dir(parent, &start.with_timezone(&chrono::Local)).map_err(|source| {
-                RecordError::CreateFolder {
-                    path: parent.clone(),
-                    source,
-                }
-            })?
-        }
-        SessionTarget::Exact(dir) => {
-            create_empty_dir(dir).map_err(|source| RecordError::CreateFolder {
-                path: dir.clone(),
-                source,
-            })?;
-            dir.clone()
-        }
-    };
-    let mut meta = SessionMeta::new(info.clone(), start);
     let gains = opts
         .gains
         .clone()
         .unwrap_or_else(|| Gains::from_device(&info));
-    if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(&gains) {
-        meta.calibration = m;
-    }
-    let create = |dir: &Path| -> std::io::Result<(SamplesCsvWriter, ResultsCsv)> {
-        meta.write_atomic(dir)?;
-        Ok((
-            SamplesCsvWriter::create(&dir.join("samples.csv"), info.sample_rate_hz)?,
-            ResultsCsv::create(dir)?,
-        ))
-    };
-    let (mut csv, mut results) = create(&dir).map_err(|source| RecordError::CreateFolder {
-        path: dir.clone(),
-        source,
-    })?;
-    on_started(&dir, &info);
+    let mut w = SessionWriter::create(&opts.target, &info, &gains, opts.flush_every)?;
+    on_started(&w.dir, &info);
 
     let rate = info.sample_rate_hz;
+    let limit = opts.max_seconds.map(|s| (s * rate).round() as u64);
     // A minute of samples may wait for the analysis thread.
     let mut analysis = LiveAnalysis::spawn(opts.analysis, rate, &gains, (rate * 60.0) as usize);
     let mut analysis_overflow = 0u64;
-    let limit = opts.max_seconds.map(|s| (s * rate).round() as u64);
     let mut buf = vec![Sample::default(); 8192];
-    let mut last_flush = Instant::now();
-    let mut last_index: Option<u64> = None;
     let mut end: Option<(SessionStatus, String)> = None;
     let mut error: Option<String> = None;
     while end.is_none() {
@@ -140,22 +283,8 @@ pub fn record(
             end = Some((SessionStatus::Complete, "stopped by user".into()));
         }
         while let Ok(ev) = acq.events.try_recv() {
-            let t = last_index.map_or(0.0, |i| i as f64 / rate);
+            w.acq_event(&ev);
             match ev {
-                AcqEvent::Gap {
-                    at_index,
-                    lost,
-                    estimated,
-                } => meta.gaps.push(Gap {
-                    index: at_index,
-                    time_s: at_index as f64 / rate,
-                    lost_samples: lost,
-                    estimated,
-                }),
-                AcqEvent::LinkLost(why) => push_event(&mut meta, t, "link_lost", why),
-                AcqEvent::Reconnected => push_event(&mut meta, t, "reconnected", String::new()),
-                AcqEvent::Warning(w) => push_event(&mut meta, t, "warning", w),
-                AcqEvent::Connected(_) => {}
                 AcqEvent::Finished => {
                     end.get_or_insert((SessionStatus::Complete, "end of replay".into()));
                 }
@@ -163,6 +292,7 @@ pub fn record(
                     error.get_or_insert(e.clone());
                     end.get_or_insert((SessionStatus::Failed, e));
                 }
+                _ => {}
             }
         }
         // Drain the ring (after Finished too: the last samples are in it).
@@ -178,11 +308,8 @@ pub fn record(
                     end.get_or_insert((SessionStatus::Complete, "seconds reached".into()));
                 }
             }
-            csv.append(&buf[..take]);
+            w.samples(&buf[..take]);
             analysis_overflow += (take - analysis.input.push_slice(&buf[..take])) as u64;
-            if let Some(s) = buf[..take].last() {
-                last_index = Some(s.index);
-            }
             if take < n {
                 break;
             }
@@ -191,18 +318,13 @@ pub fn record(
             // Let the analysis catch up with the last samples.
             analysis.finish();
         }
-        drain_analysis(&analysis, &mut results, &mut meta);
-        if end.is_some() || last_flush.elapsed() >= opts.flush_every {
-            last_flush = Instant::now();
-            if let Err(e) = flush(&mut csv, &mut results, &mut meta, acq, last_index, &dir) {
-                let msg = format!(
-                    "cannot write {}: {e}; the {} samples already written are kept",
-                    csv.path().display(),
-                    csv.rows_written()
-                );
-                error = Some(msg.clone());
-                end = Some((SessionStatus::Failed, msg));
-                break;
+        while let Ok(o) = analysis.output.try_recv() {
+            w.output(&o);
+        }
+        if end.is_none() {
+            if let Err(e) = w.flush_if_due(&acq.counters.snapshot()) {
+                error = Some(e.clone());
+                end = Some((SessionStatus::Failed, e));
             }
         }
         if end.is_none() && acq.samples.is_empty() {
@@ -211,28 +333,26 @@ pub fn record(
     }
     acq.stop();
     analysis.finish();
-    drain_analysis(&analysis, &mut results, &mut meta);
-    if let Err(e) = results.flush(true) {
-        error.get_or_insert(format!(
-            "cannot write the analysis files in {}: {e}",
-            dir.display()
-        ));
+    while let Ok(o) = analysis.output.try_recv() {
+        w.output(&o);
     }
     let lost = analysis_overflow + analysis.dropped.load(Relaxed);
     if lost > 0 {
-        push_event(&mut meta, 0.0, "warning", format!("live analysis fell behind: {lost} samples or results skipped; run `breathband analyze` on the session"));
+        let t = w.time_s();
+        push_event(
+            &mut w.meta,
+            t,
+            "warning",
+            format!("live analysis fell behind: {lost} samples or results skipped; run `breathband analyze` on the session"),
+        );
     }
     let (status, reason) = end.unwrap_or((SessionStatus::Complete, String::new()));
-    meta.status = status;
-    meta.end_reason = Some(reason);
-    meta.end_utc = Some(Utc::now());
-    meta.counters = acq.counters.snapshot();
-    meta.samples_written = csv.rows_written();
-    // Best effort: on a full disk the previous session.json stays valid.
-    if let Err(e) = meta.write_atomic(&dir) {
-        error.get_or_insert(format!("cannot update {}/session.json: {e}", dir.display()));
-    }
-    Ok(RecordOutcome { dir, meta, error })
+    let (dir, meta, err) = w.finish(status, reason, &acq.counters.snapshot());
+    Ok(RecordOutcome {
+        dir,
+        meta,
+        error: error.or(err),
+    })
 }
 
 fn push_event(meta: &mut SessionMeta, time_s: f64, kind: &str, detail: String) {
@@ -242,34 +362,6 @@ fn push_event(meta: &mut SessionMeta, time_s: f64, kind: &str, detail: String) {
         kind: kind.into(),
         detail,
     });
-}
-
-/// Moves the analysis thread's output into the session files.
-fn drain_analysis(analysis: &LiveAnalysis, results: &mut ResultsCsv, meta: &mut SessionMeta) {
-    while let Ok(o) = analysis.output.try_recv() {
-        match o {
-            Output::Window(w) => results.window(&w),
-            Output::Breath(b) => results.breath(&b),
-            Output::Event(e) => crate::analysis::safety::merge_event(&mut meta.safety_events, e),
-        }
-    }
-}
-
-fn flush(
-    csv: &mut SamplesCsvWriter,
-    results: &mut ResultsCsv,
-    meta: &mut SessionMeta,
-    acq: &Acquisition,
-    last_index: Option<u64>,
-    dir: &Path,
-) -> std::io::Result<()> {
-    csv.flush(true)?;
-    results.flush(true)?;
-    meta.updated_utc = Utc::now();
-    meta.counters = acq.counters.snapshot();
-    meta.samples_written = csv.rows_written();
-    meta.duration_s = last_index.map_or(0.0, |i| (i + 1) as f64 / meta.sample_rate_hz);
-    meta.write_atomic(dir)
 }
 
 fn wait_for_device(

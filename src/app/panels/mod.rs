@@ -6,6 +6,7 @@ pub mod gauge;
 pub mod loop_view;
 pub mod pacer_controls;
 pub mod pacer_view;
+pub mod practice_view;
 pub mod source_picker;
 pub mod status;
 pub mod traces;

@@ -29,9 +29,10 @@ pub fn ui(ui: &mut egui::Ui, s: &mut Settings, sound_notice: Option<&str>) -> Op
         }
     });
     ui.horizontal(|ui| {
-        ui.label("Custom");
+        let l = ui.label("Custom");
         let r = ui
             .text_edit_singleline(&mut s.pattern)
+            .labelled_by(l.id)
             .on_hover_text("Phase lengths in seconds: IN-OUT (4-6), IN-HOLD-OUT (4-7-8) or IN-HOLD-OUT-HOLD (4-4-4-4)");
         if r.lost_focus() {
             changed = Some(PacerSetting::Pattern);

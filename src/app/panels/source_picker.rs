@@ -178,8 +178,9 @@ impl SourcePicker {
             }
             SourceKind::Replay => {
                 ui.horizontal(|ui| {
-                    ui.label("Session folder or CSV");
-                    ui.text_edit_singleline(&mut s.replay_path);
+                    let l = ui.label("Session folder or CSV");
+                    ui.text_edit_singleline(&mut s.replay_path)
+                        .labelled_by(l.id);
                 });
                 ui.add(egui::Slider::new(&mut s.replay_speed, 0.5..=10.0).text("speed"));
             }

@@ -1,0 +1,181 @@
+//! The guided session's screens: prepare, band check, baseline, practice,
+//! summary, and the advice after a dizziness stop.
+
+use crate::analysis::WindowResult;
+use crate::app::practice::{band_check, PracticeFlow, Step, BASELINE_S};
+use crate::app::style::{class_color, class_words};
+use egui::RichText;
+
+/// What the person asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PracticeAction {
+    Next,
+    /// Leave the flow (summary read, or cancelled before practice).
+    Close,
+}
+
+/// The "Stop - I feel dizzy" button (always shown during a session).
+pub fn stop_button(ui: &mut egui::Ui) -> bool {
+    ui.add(
+        egui::Button::new(
+            RichText::new("Stop - I feel dizzy / uncomfortable  [Esc]")
+                .strong()
+                .size(16.0),
+        )
+        .fill(egui::Color32::from_rgb(150, 40, 40)),
+    )
+    .clicked()
+}
+
+/// Shows the current step.
+pub fn ui(
+    ui: &mut egui::Ui,
+    f: &PracticeFlow,
+    w: Option<&WindowResult>,
+    now_s: f64,
+) -> Option<PracticeAction> {
+    let mut act = None;
+    match f.step {
+        Step::Prepare => {
+            ui.heading("1. Get ready");
+            ui.label("Lie on your back with your knees bent and a pillow under your head.");
+            ui.label(
+                "Put one band around the rib cage, under the armpits, and one around the belly, \
+                 over the navel. Snug, not tight: you should be able to slide a finger under them.",
+            );
+            diagram(ui);
+            ui.label("The session must stay pain-free. Stop at once if anything hurts or you feel dizzy.");
+            if ui.button("Ready: check the bands").clicked() {
+                act = Some(PracticeAction::Next);
+            }
+        }
+        Step::BandCheck => {
+            ui.heading("2. Band check");
+            ui.label("Breathe normally for a few breaths.");
+            let c = band_check(w);
+            let color = if c.ok {
+                class_color(crate::analysis::Class::Belly)
+            } else {
+                ui.visuals().warn_fg_color
+            };
+            ui.colored_label(color, &c.message);
+            if ui
+                .add_enabled(c.ok, egui::Button::new("Bands are fine: next"))
+                .clicked()
+            {
+                act = Some(PracticeAction::Next);
+            }
+        }
+        Step::Baseline => {
+            ui.heading("3. Your baseline");
+            ui.label("Breathe as you usually do, without trying to change anything.");
+            let left = (BASELINE_S - (now_s - f.step_started_s)).max(0.0);
+            ui.label(RichText::new(format!("{left:.0} s")).size(28.0));
+        }
+        Step::Practice => {
+            ui.heading("4. Practice: let the belly rise, keep the chest still");
+            let left = f.left_s();
+            ui.label(
+                RichText::new(format!(
+                    "{}:{:02} left",
+                    (left / 60.0) as u32,
+                    (left % 60.0) as u32
+                ))
+                .size(28.0),
+            );
+            if let Some(s) = &f.slow_down {
+                ui.colored_label(ui.visuals().warn_fg_color, RichText::new(s).size(16.0));
+            }
+            if let Some((text, _)) = &f.feedback {
+                ui.label(RichText::new(text).size(18.0));
+            }
+        }
+        Step::Summary => {
+            ui.heading("Well done");
+            summary(ui, f);
+            if ui.button("Close").clicked() {
+                act = Some(PracticeAction::Close);
+            }
+        }
+        Step::Stopped => {
+            ui.heading("Session stopped");
+            ui.label(
+                "Lie still and breathe normally, through the nose, without trying to breathe deeply. \
+                 Sit up slowly when the dizziness has passed. If it does not pass, or you feel unwell, \
+                 get help. Next time, breathe more gently and take breaks.",
+            );
+            ui.label("What you did so far is saved, marked as stopped early.");
+            summary(ui, f);
+            if ui.button("Close").clicked() {
+                act = Some(PracticeAction::Close);
+            }
+        }
+    }
+    act
+}
+
+fn summary(ui: &mut egui::Ui, f: &PracticeFlow) {
+    let minutes = f.practised_s / 60.0;
+    ui.label(format!("Practised {minutes:.1} min"));
+    let mut shares: Vec<f64> = f.windows.iter().filter_map(|w| w.belly_share).collect();
+    shares.sort_by(f64::total_cmp);
+    if let Some(m) = shares.get(shares.len() / 2) {
+        ui.label(format!("Median belly share {:.0} %", m * 100.0));
+    }
+    if let Some(b) = f.belly_fraction() {
+        ui.label(format!("Belly-dominant breaths {:.0} %", b * 100.0));
+    }
+    let para = f
+        .breaths
+        .iter()
+        .filter(|b| b.class == crate::analysis::Class::Paradoxical)
+        .count();
+    ui.label(format!("Paradoxical breaths {para}"));
+    ui.label(format!("Safety events {}", f.events.len()));
+    let dominant = crate::analysis::Class::ALL
+        .into_iter()
+        .max_by_key(|c| f.breaths.iter().filter(|b| b.class == *c).count());
+    if let Some(c) = dominant.filter(|_| !f.breaths.is_empty()) {
+        ui.colored_label(class_color(c), format!("Mostly: {}", class_words(c)));
+        ui.label(crate::app::style::class_hint(c));
+    }
+}
+
+/// A simple drawing: a person lying down with the two bands.
+fn diagram(ui: &mut egui::Ui) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(320.0, 90.0), egui::Sense::hover());
+    let p = ui.painter_at(rect);
+    let c = ui.visuals().text_color();
+    let y = rect.center().y + 10.0;
+    let x0 = rect.left() + 20.0;
+    // Head, body, bent knees.
+    p.circle_stroke(egui::pos2(x0 + 15.0, y - 5.0), 14.0, (2.0, c));
+    p.line_segment(
+        [egui::pos2(x0 + 30.0, y), egui::pos2(x0 + 200.0, y)],
+        (3.0, c),
+    );
+    p.line_segment(
+        [egui::pos2(x0 + 200.0, y), egui::pos2(x0 + 240.0, y - 35.0)],
+        (3.0, c),
+    );
+    p.line_segment(
+        [egui::pos2(x0 + 240.0, y - 35.0), egui::pos2(x0 + 280.0, y)],
+        (3.0, c),
+    );
+    for (x, name, col) in [
+        (x0 + 80.0, "chest band", crate::app::style::CHEST),
+        (x0 + 150.0, "belly band", crate::app::style::BELLY),
+    ] {
+        p.line_segment(
+            [egui::pos2(x, y - 18.0), egui::pos2(x, y + 18.0)],
+            (5.0, col),
+        );
+        p.text(
+            egui::pos2(x, y + 30.0),
+            egui::Align2::CENTER_CENTER,
+            name,
+            egui::FontId::proportional(12.0),
+            col,
+        );
+    }
+}

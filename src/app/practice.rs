@@ -1,0 +1,311 @@
+//! The guided practice session as a state machine driven by the device
+//! clock (the trace time), so a test can replay five minutes in seconds:
+//! prepare -> band check -> baseline -> practice -> summary, with a
+//! "stop, I feel dizzy" exit from any step.
+
+use crate::analysis::{Breath, Class, EventKind, NoSignalReason, SafetyEvent, WindowResult};
+
+/// Where the session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Position and how to fit the bands.
+    Prepare,
+    /// Both bands must show breathing with enough quality.
+    BandCheck,
+    /// 30 s of relaxed breathing: the baseline for the over-breathing check.
+    Baseline,
+    /// The timed practice with pacer and feedback.
+    Practice,
+    /// Results (and the journal after).
+    Summary,
+    /// Stopped early because of dizziness or discomfort: advice.
+    Stopped,
+}
+
+/// Length of the baseline step, s of signal.
+pub const BASELINE_S: f64 = 30.0;
+/// Feedback is given at most once per this many breaths.
+pub const FEEDBACK_EVERY_BREATHS: usize = 3;
+/// Least quality for the band check to pass.
+pub const CHECK_QUALITY: f64 = 0.5;
+
+/// Result of the band check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandCheck {
+    pub ok: bool,
+    pub message: String,
+}
+
+/// Checks that both bands show breathing, or says which band and what to try.
+pub fn band_check(w: Option<&WindowResult>) -> BandCheck {
+    let bad = |m: &str| BandCheck {
+        ok: false,
+        message: m.to_string(),
+    };
+    let Some(w) = w else {
+        return bad("Waiting for the first seconds of signal...");
+    };
+    match w.reason {
+        Some(NoSignalReason::BandOff | NoSignalReason::Flat) => {
+            let which = if w.chest_amp <= w.belly_amp {
+                "chest"
+            } else {
+                "belly"
+            };
+            return bad(&format!(
+                "The {which} band shows no signal: check that it is plugged in and snug, not twisted."
+            ));
+        }
+        Some(NoSignalReason::Gap) => return bad("Samples are missing: check the cable."),
+        Some(NoSignalReason::BreathHold) => {
+            return bad("No breathing seen: breathe gently and normally.")
+        }
+        _ => {}
+    }
+    if w.quality < CHECK_QUALITY || w.rate_bpm.is_none() {
+        return bad("The signal is unclear: lie still, and tighten the bands a little.");
+    }
+    let total = w.chest_amp + w.belly_amp;
+    for (name, amp) in [("chest", w.chest_amp), ("belly", w.belly_amp)] {
+        if amp < 0.05 * total {
+            return bad(&format!(
+                "The {name} band hardly moves: move it to the widest part of the {}, and snug it.",
+                if name == "chest" {
+                    "rib cage, under the armpits"
+                } else {
+                    "belly, over the navel"
+                }
+            ));
+        }
+    }
+    BandCheck {
+        ok: true,
+        message: "Both bands show your breathing.".into(),
+    }
+}
+
+/// What to tell the person about their recent breaths, if anything.
+pub fn advice_for(breaths: &[Breath]) -> Option<&'static str> {
+    let recent = &breaths[breaths.len().saturating_sub(FEEDBACK_EVERY_BREATHS)..];
+    if recent.len() < FEEDBACK_EVERY_BREATHS {
+        return None;
+    }
+    let count = |c: Class| recent.iter().filter(|b| b.class == c).count();
+    if count(Class::Paradoxical) >= 2 {
+        Some("Paradoxical: your belly goes in as you breathe in. Let it rise instead.")
+    } else if count(Class::Chest) >= 2 {
+        Some("Your chest is moving: let the belly lead, keep the chest soft.")
+    } else if count(Class::Mixed) >= 2 {
+        Some("Nearly there: let the belly rise a little more.")
+    } else if count(Class::Belly) == recent.len() {
+        Some("Good: the belly leads. Keep it easy.")
+    } else {
+        None
+    }
+}
+
+/// A guided session in progress.
+#[derive(Debug, Clone)]
+pub struct PracticeFlow {
+    pub step: Step,
+    /// Planned practice length, s (3 to 10 minutes).
+    pub planned_s: f64,
+    /// Device time when the current step started.
+    pub step_started_s: f64,
+    /// Baseline tidal excursion and rate, once measured.
+    pub baseline: Option<(f64, f64)>,
+    baseline_sum: (f64, f64, u32),
+    /// Windows and breaths of the practice step.
+    pub windows: Vec<WindowResult>,
+    pub breaths: Vec<Breath>,
+    pub events: Vec<SafetyEvent>,
+    /// The current feedback line and the breath count when it was given.
+    pub feedback: Option<(String, usize)>,
+    /// A gentle prompt after over-breathing signs.
+    pub slow_down: Option<String>,
+    /// Why it ended early (`dizzy`), if it did.
+    pub stopped_early: Option<String>,
+    /// Practice seconds done (device clock).
+    pub practised_s: f64,
+}
+
+impl PracticeFlow {
+    /// A new session at device time `now_s`, planned for `minutes`.
+    pub fn new(now_s: f64, minutes: f64) -> Self {
+        Self {
+            step: Step::Prepare,
+            planned_s: minutes.clamp(3.0, 10.0) * 60.0,
+            step_started_s: now_s,
+            baseline: None,
+            baseline_sum: (0.0, 0.0, 0),
+            windows: Vec::new(),
+            breaths: Vec::new(),
+            events: Vec::new(),
+            feedback: None,
+            slow_down: None,
+            stopped_early: None,
+            practised_s: 0.0,
+        }
+    }
+
+    /// Goes to `step` at device time `now_s`.
+    pub fn go(&mut self, step: Step, now_s: f64) {
+        self.step = step;
+        self.step_started_s = now_s;
+    }
+
+    /// Seconds left in the practice step.
+    pub fn left_s(&self) -> f64 {
+        (self.planned_s - self.practised_s).max(0.0)
+    }
+
+    /// Takes a new window (device time `w.t_s`).
+    pub fn window(&mut self, w: &WindowResult) {
+        match self.step {
+            Step::Baseline => {
+                if w.reason.is_none() {
+                    if let Some(r) = w.rate_bpm {
+                        let s = &mut self.baseline_sum;
+                        *s = (s.0 + w.chest_amp + w.belly_amp, s.1 + r, s.2 + 1);
+                    }
+                }
+                if w.t_s - self.step_started_s >= BASELINE_S {
+                    let (a, r, n) = self.baseline_sum;
+                    self.baseline = (n > 0).then(|| (a / n as f64, r / n as f64));
+                    self.go(Step::Practice, w.t_s);
+                }
+            }
+            Step::Practice => {
+                self.windows.push(*w);
+                self.practised_s = w.t_s - self.step_started_s;
+                if self.practised_s >= self.planned_s {
+                    self.go(Step::Summary, w.t_s);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Takes a new breath.
+    pub fn breath(&mut self, b: &Breath) {
+        if self.step != Step::Practice || b.inhale_start_s < self.step_started_s {
+            return;
+        }
+        self.breaths.push(*b);
+        let n = self.breaths.len();
+        let due = self
+            .feedback
+            .as_ref()
+            .is_none_or(|(_, at)| n >= at + FEEDBACK_EVERY_BREATHS);
+        if due {
+            if let Some(a) = advice_for(&self.breaths) {
+                self.feedback = Some((a.to_string(), n));
+            }
+        }
+    }
+
+    /// Takes a safety event; over-breathing prompts a gentle slow-down.
+    pub fn event(&mut self, e: &SafetyEvent) {
+        if !matches!(self.step, Step::Practice | Step::Baseline) {
+            return;
+        }
+        crate::analysis::safety::merge_event(&mut self.events, *e);
+        if e.end_s.is_none()
+            && matches!(
+                e.kind,
+                EventKind::OverBreathingFast | EventKind::OverBreathingDeep
+            )
+        {
+            self.slow_down = Some(format!("{} Take a break if you need one.", e.kind.advice()));
+        } else if e.end_s.is_some() {
+            self.slow_down = None;
+        }
+    }
+
+    /// Stops at once because the person feels dizzy or uncomfortable.
+    pub fn stop_dizzy(&mut self, now_s: f64) {
+        self.stopped_early = Some("dizzy".into());
+        self.go(Step::Stopped, now_s);
+    }
+
+    /// Share of practice breaths that were belly-dominant.
+    pub fn belly_fraction(&self) -> Option<f64> {
+        (!self.breaths.is_empty()).then(|| {
+            self.breaths
+                .iter()
+                .filter(|b| b.class == Class::Belly)
+                .count() as f64
+                / self.breaths.len() as f64
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn breath(c: Class, t: f64) -> Breath {
+        Breath {
+            inhale_start_s: t,
+            exhale_start_s: t + 2.0,
+            end_s: t + 5.0,
+            chest_amp: 1.0,
+            belly_amp: 2.0,
+            belly_share: 0.66,
+            phase_deg: Some(0.0),
+            rate_bpm: 12.0,
+            class: c,
+        }
+    }
+
+    #[test]
+    fn feedback_at_most_every_three_breaths_and_says_what_to_change() {
+        let mut f = PracticeFlow::new(0.0, 5.0);
+        f.go(Step::Practice, 0.0);
+        for k in 0..2 {
+            f.breath(&breath(Class::Chest, k as f64 * 5.0));
+        }
+        assert!(f.feedback.is_none());
+        f.breath(&breath(Class::Chest, 10.0));
+        assert!(f
+            .feedback
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("let the belly lead"));
+        f.breath(&breath(Class::Paradoxical, 15.0));
+        f.breath(&breath(Class::Paradoxical, 20.0));
+        assert!(
+            f.feedback.as_ref().unwrap().0.contains("chest"),
+            "not yet: {:?}",
+            f.feedback
+        );
+        f.breath(&breath(Class::Paradoxical, 25.0));
+        assert!(f.feedback.as_ref().unwrap().0.starts_with("Paradoxical"));
+    }
+
+    #[test]
+    fn band_check_names_the_band() {
+        let mut w = WindowResult {
+            t_s: 10.0,
+            rate_bpm: Some(12.0),
+            chest_amp: 0.1,
+            belly_amp: 10.0,
+            belly_share: Some(0.99),
+            phase_deg: None,
+            coherence: 0.2,
+            quality: 0.9,
+            class: Class::Belly,
+            label: Class::Belly,
+            reason: None,
+            over_breathing: false,
+        };
+        let c = band_check(Some(&w));
+        assert!(!c.ok && c.message.contains("chest band"), "{c:?}");
+        w.chest_amp = 4.0;
+        assert!(band_check(Some(&w)).ok);
+        w.reason = Some(NoSignalReason::BandOff);
+        w.belly_amp = 0.0;
+        assert!(band_check(Some(&w)).message.contains("belly band"));
+    }
+}

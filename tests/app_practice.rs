@@ -1,0 +1,200 @@
+//! The guided practice flow end to end in the app, headless: a recorded
+//! virtual-sensor signal is replayed at 20x through the real pipeline, so
+//! the device clock (which drives the session) runs five minutes in
+//! seconds; the session folder is written by the same writer as `record`.
+
+use breathband::app::panels::source_picker::SourceKind;
+use breathband::app::practice::Step;
+use breathband::app::settings::Settings;
+use breathband::app::BreathbandApp;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_breathband");
+
+fn simulate(dir: &Path, share: &str) -> PathBuf {
+    let f = dir.join("sim.csv");
+    let out = std::process::Command::new(BIN)
+        .args([
+            "simulate",
+            "--out",
+            f.to_str().unwrap(),
+            "--seconds",
+            "400",
+            "--rate-hz",
+            "50",
+            "--share",
+            share,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    f
+}
+
+fn app(dir: &Path, share: &str) -> BreathbandApp {
+    let mut s = Settings {
+        disclaimer_seen: true,
+        practice_minutes: 3.0,
+        ..Default::default()
+    };
+    s.source.kind = SourceKind::Replay;
+    s.source.replay_path = simulate(dir, share).display().to_string();
+    s.source.replay_speed = 20.0;
+    let mut app = BreathbandApp::new(s);
+    app.sessions_dir = Some(dir.join("sessions"));
+    app.connect(None);
+    app
+}
+
+fn harness(app: BreathbandApp) -> Harness<'static, BreathbandApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1200.0, 900.0))
+        .build_ui_state(
+            |ui, app: &mut BreathbandApp| {
+                app.drain();
+                app.show(ui);
+            },
+            app,
+        )
+}
+
+/// Steps frames until `done` or the timeout.
+fn until(
+    h: &mut Harness<'static, BreathbandApp>,
+    secs: f64,
+    done: impl Fn(&BreathbandApp) -> bool,
+) {
+    let t = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            t.elapsed().as_secs_f64() < secs,
+            "timed out; step {:?}",
+            h.state().practice.as_ref().map(|f| f.step)
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.step();
+}
+
+fn step(a: &BreathbandApp) -> Option<Step> {
+    a.practice.as_ref().map(|f| f.step)
+}
+
+/// Runs the flow up to the practice step.
+fn into_practice(h: &mut Harness<'static, BreathbandApp>) {
+    until(h, 30.0, |a| a.data.now_s() > 12.0);
+    h.get_by_label("Start a guided session").click();
+    h.step();
+    assert_eq!(step(h.state()), Some(Step::Prepare));
+    h.get_by_label("Ready: check the bands").click();
+    h.step();
+    until(h, 30.0, |a| {
+        breathband::app::practice::band_check(a.data.window.as_ref()).ok
+    });
+    h.get_by_label("Bands are fine: next").click();
+    h.step();
+    assert_eq!(step(h.state()), Some(Step::Baseline));
+    until(h, 30.0, |a| step(a) == Some(Step::Practice));
+}
+
+fn session_dir(root: &Path) -> PathBuf {
+    let mut v: Vec<_> = std::fs::read_dir(root.join("sessions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(v.len(), 1, "{v:?}");
+    v.pop().unwrap()
+}
+
+fn meta(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("session.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn belly_session_ends_belly_dominant_with_its_files_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = harness(app(tmp.path(), "0.75"));
+    into_practice(&mut h);
+    assert!(h.state().pacer.is_some(), "the pacer runs during practice");
+    until(&mut h, 40.0, |a| step(a) == Some(Step::Summary));
+    until(&mut h, 10.0, |a| a.data.recorded.is_some());
+    h.get_by_label("Mostly: Belly breathing");
+    let f = h.state().practice.clone().unwrap();
+    assert!(
+        f.practised_s >= 180.0 && f.practised_s < 182.0,
+        "{}",
+        f.practised_s
+    );
+    assert!(
+        f.belly_fraction().unwrap() >= 0.9,
+        "{:?}",
+        f.belly_fraction()
+    );
+    let dir = session_dir(tmp.path());
+    let m = meta(&dir);
+    assert_eq!(m["status"], "complete");
+    assert_eq!(m["end_reason"], "practice complete");
+    assert!(m["practice"]["belly_breath_fraction"].as_f64().unwrap() >= 0.9);
+    assert!(m["practice"]["practised_min"].as_f64().unwrap() >= 3.0);
+    for f in ["samples.csv", "windows.csv", "breaths.csv"] {
+        let n = std::fs::read_to_string(dir.join(f))
+            .unwrap()
+            .lines()
+            .count();
+        assert!(n > 10, "{f}: {n} lines");
+    }
+    h.get_by_label("Close").click();
+    h.step();
+    assert!(h.state().practice.is_none());
+}
+
+#[test]
+fn chest_session_ends_chest_dominant_with_the_matching_advice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = harness(app(tmp.path(), "0.25"));
+    into_practice(&mut h);
+    until(&mut h, 20.0, |a| {
+        a.practice.as_ref().is_some_and(|f| f.feedback.is_some())
+    });
+    h.get_by_label_contains("Your chest is moving: let the belly lead");
+    until(&mut h, 40.0, |a| step(a) == Some(Step::Summary));
+    h.get_by_label("Mostly: Chest breathing");
+    // The summary's advice (the live gauge shows the same hint).
+    assert!(
+        h.query_all_by_label_contains("The chest is moving: let the belly lead.")
+            .count()
+            >= 1
+    );
+}
+
+#[test]
+fn dizziness_stop_saves_and_marks_the_session() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = harness(app(tmp.path(), "0.7"));
+    into_practice(&mut h);
+    until(&mut h, 10.0, |a| {
+        a.practice.as_ref().is_some_and(|f| f.practised_s > 20.0)
+    });
+    h.key_press(egui::Key::Escape);
+    h.step();
+    assert_eq!(step(h.state()), Some(Step::Stopped));
+    assert!(
+        h.state().pacer.is_none(),
+        "the pacer stops with the session"
+    );
+    h.get_by_label("Session stopped");
+    until(&mut h, 10.0, |a| a.data.recorded.is_some());
+    let m = meta(&session_dir(tmp.path()));
+    assert_eq!(m["practice"]["stopped_early"], "dizzy");
+    assert_eq!(m["end_reason"], "stopped early: dizzy");
+    let practised = m["practice"]["practised_min"].as_f64().unwrap();
+    assert!(practised > 0.3 && practised < 3.0, "{practised}");
+}
