@@ -8,4 +8,4 @@ cargo build --workspace --all-targets --locked
 cargo test --workspace --locked
 bash firmware-protocol/arduino/test/run.sh
 # The real window under a virtual display: a screenshot of the live view.
-PROFILE=dev bash scripts/screenshots.sh target/screenshots
+PROFILE=dev bash scripts/screenshots.sh target/screenshots live practice_summary

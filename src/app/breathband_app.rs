@@ -55,6 +55,10 @@ pub struct BreathbandApp {
     pub sessions_dir: Option<PathBuf>,
     /// Step and device time of the last practice record sent.
     practice_synced: Option<(Step, f64)>,
+    /// Start a guided session as soon as the sensor is connected.
+    pub practice_pending: bool,
+    /// Step through prepare and band check without clicks (demos).
+    pub practice_auto: bool,
 }
 
 impl BreathbandApp {
@@ -74,6 +78,8 @@ impl BreathbandApp {
             practice: None,
             sessions_dir: None,
             practice_synced: None,
+            practice_pending: false,
+            practice_auto: false,
         }
     }
 
@@ -234,6 +240,23 @@ impl BreathbandApp {
     /// Saves the practice record when the step changes and closes the
     /// session folder when the session ends.
     fn practice_bookkeeping(&mut self) {
+        if self.practice_pending && self.data.info.is_some() {
+            self.practice_pending = false;
+            self.start_practice();
+        }
+        if self.practice_auto {
+            let now = self.data.now_s();
+            let ok = super::practice::band_check(self.data.window.as_ref()).ok;
+            if let Some(f) = self.practice.as_mut() {
+                match f.step {
+                    Step::Prepare if now - f.step_started_s >= 4.0 => f.go(Step::BandCheck, now),
+                    Step::BandCheck if ok && now - f.step_started_s >= 4.0 => {
+                        f.go(Step::Baseline, now)
+                    }
+                    _ => {}
+                }
+            }
+        }
         let Some(f) = &self.practice else {
             return;
         };
@@ -321,8 +344,17 @@ impl BreathbandApp {
                     if let Some(d) = &self.data.recording {
                         ui.label(format!("recording to {}", d.display()));
                     }
-                } else if self.practice.is_none() && ui.button("Start a guided session").clicked() {
-                    self.start_practice();
+                } else if self.practice.is_none() {
+                    if ui.button("Start a guided session").clicked() {
+                        self.start_practice();
+                    }
+                    ui.add(
+                        egui::DragValue::new(&mut self.settings.practice_minutes)
+                            .range(3.0..=10.0)
+                            .speed(0.1)
+                            .suffix(" min"),
+                    )
+                    .on_hover_text("Length of the practice, 3 to 10 minutes");
                 }
             });
             status::status_line(ui, &self.data);

@@ -24,6 +24,9 @@ pub struct GuiOptions {
     pub pacer: Option<String>,
     /// `--data-dir`, if given.
     pub data_dir: Option<std::path::PathBuf>,
+    /// Start a guided session at once (`Some(true)`: advancing on its own).
+    pub practice: Option<bool>,
+    pub practice_minutes: Option<f64>,
 }
 
 /// Opens the window and runs until it is closed.
@@ -64,6 +67,13 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
             if let Some(p) = opts.pacer {
                 app.settings.pattern = p;
                 app.start_pacer();
+            }
+            if let Some(m) = opts.practice_minutes {
+                app.settings.practice_minutes = m;
+            }
+            if let Some(auto) = opts.practice {
+                app.practice_auto = auto;
+                app.practice_pending = true;
             }
             Ok(Box::new(app))
         }),

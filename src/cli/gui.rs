@@ -33,6 +33,18 @@ pub struct GuiArgs {
     /// Start the pacer with this pattern (see `breathband pacer --help`).
     #[arg(long, value_name = "PATTERN")]
     pacer: Option<String>,
+    /// Start a guided session at once.
+    #[arg(long)]
+    practice: bool,
+    /// With --practice: step through prepare and band check on its own (demos, screenshots).
+    #[arg(long, requires = "practice")]
+    practice_auto: bool,
+    /// Practice length, minutes (3 to 10).
+    #[arg(long, value_name = "MIN")]
+    practice_minutes: Option<f64>,
+    /// Replay speed, with `--source replay` (1 = real time).
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
     /// Virtual sensor settings, with `--source virtual`.
     #[command(flatten)]
     sensor: super::virtual_args::VirtualArgs,
@@ -70,10 +82,19 @@ pub fn run(a: GuiArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()>
                     .as_ref()
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
+                st.replay_speed = a.speed;
             }
         }
         st
     });
+    if let Some(m) = a.practice_minutes {
+        if !(3.0..=10.0).contains(&m) {
+            anyhow::bail!("--practice-minutes {m}: use 3 to 10");
+        }
+    }
+    if !(a.speed.is_finite() && a.speed > 0.0) {
+        anyhow::bail!("--speed must be more than 0");
+    }
     if !(a.after_s.is_finite() && a.after_s >= 0.0) {
         anyhow::bail!("--after-s must be 0 or more");
     }
@@ -85,5 +106,7 @@ pub fn run(a: GuiArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()>
         }),
         pacer: a.pacer,
         data_dir: data_dir.map(|d| d.to_path_buf()),
+        practice: a.practice.then_some(a.practice_auto),
+        practice_minutes: a.practice_minutes,
     })
 }

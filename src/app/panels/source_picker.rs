@@ -182,7 +182,7 @@ impl SourcePicker {
                     ui.text_edit_singleline(&mut s.replay_path)
                         .labelled_by(l.id);
                 });
-                ui.add(egui::Slider::new(&mut s.replay_speed, 0.5..=10.0).text("speed"));
+                ui.add(egui::Slider::new(&mut s.replay_speed, 0.5..=20.0).text("speed"));
             }
         }
         ui.horizontal(|ui| {
