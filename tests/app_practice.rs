@@ -125,7 +125,6 @@ fn belly_session_ends_belly_dominant_with_its_files_on_disk() {
     into_practice(&mut h);
     assert!(h.state().pacer.is_some(), "the pacer runs during practice");
     until(&mut h, 40.0, |a| step(a) == Some(Step::Summary));
-    until(&mut h, 10.0, |a| a.data.recorded.is_some());
     h.get_by_label("Mostly: Belly breathing");
     let f = h.state().practice.clone().unwrap();
     assert!(
@@ -138,12 +137,23 @@ fn belly_session_ends_belly_dominant_with_its_files_on_disk() {
         "{:?}",
         f.belly_fraction()
     );
+    // Close writes the record and closes the folder.
+    h.get_by_label("Close").click();
+    h.step();
+    assert!(h.state().practice.is_none());
+    until(&mut h, 10.0, |a| a.data.recorded.is_some());
     let dir = session_dir(tmp.path());
     let m = meta(&dir);
     assert_eq!(m["status"], "complete");
     assert_eq!(m["end_reason"], "practice complete");
-    assert!(m["practice"]["belly_breath_fraction"].as_f64().unwrap() >= 0.9);
-    assert!(m["practice"]["practised_min"].as_f64().unwrap() >= 3.0);
+    let sum = &m["practice"]["summary"];
+    assert!(
+        sum["belly_breath_fraction"].as_f64().unwrap() >= 0.9,
+        "{sum}"
+    );
+    assert!(sum["minutes"].as_f64().unwrap() >= 3.0, "{sum}");
+    assert_eq!(sum["share_by_minute"].as_array().unwrap().len(), 3, "{sum}");
+    assert_eq!(m["practice"]["planned_min"], 3.0);
     for f in ["samples.csv", "windows.csv", "breaths.csv"] {
         let n = std::fs::read_to_string(dir.join(f))
             .unwrap()
@@ -151,9 +161,6 @@ fn belly_session_ends_belly_dominant_with_its_files_on_disk() {
             .count();
         assert!(n > 10, "{f}: {n} lines");
     }
-    h.get_by_label("Close").click();
-    h.step();
-    assert!(h.state().practice.is_none());
 }
 
 #[test]
@@ -195,6 +202,60 @@ fn dizziness_stop_saves_and_marks_the_session() {
     let m = meta(&session_dir(tmp.path()));
     assert_eq!(m["practice"]["stopped_early"], "dizzy");
     assert_eq!(m["end_reason"], "stopped early: dizzy");
-    let practised = m["practice"]["practised_min"].as_f64().unwrap();
+    let practised = m["practice"]["summary"]["minutes"].as_f64().unwrap();
     assert!(practised > 0.3 && practised < 3.0, "{practised}");
+}
+
+#[test]
+fn journal_round_trips_into_the_session_and_the_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = app(tmp.path(), "0.72");
+    app.settings.practice_minutes = 3.0;
+    let mut h = harness(app);
+    until(&mut h, 30.0, |a| a.data.now_s() > 12.0);
+    h.get_by_label("Start a guided session").click();
+    h.step();
+    // Fill the journal before: neck pain 6, tension 4, not dizzy.
+    {
+        let f = h.state_mut().practice.as_mut().unwrap();
+        f.journal_before.neck_pain = Some(6);
+        f.journal_before.tension = Some(4);
+        f.journal_before.dizzy = Some(false);
+    }
+    h.get_by_label("Ready: check the bands").click();
+    h.step();
+    until(&mut h, 30.0, |a| {
+        breathband::app::practice::band_check(a.data.window.as_ref()).ok
+    });
+    h.get_by_label("Bands are fine: next").click();
+    until(&mut h, 60.0, |a| step(a) == Some(Step::Summary));
+    // The journal after, entered on the summary, is saved on Close.
+    h.state_mut()
+        .practice
+        .as_mut()
+        .unwrap()
+        .journal_after
+        .neck_pain = Some(3);
+    h.get_by_label("Close").click();
+    h.step();
+    until(&mut h, 10.0, |a| a.data.recorded.is_some());
+    let m = meta(&session_dir(tmp.path()));
+    assert_eq!(m["practice"]["journal_after"]["neck_pain"], 3);
+    assert_eq!(m["practice"]["journal_before"]["neck_pain"], 6);
+    assert_eq!(m["practice"]["journal_before"]["tension"], 4);
+    assert!(m["practice"]["slot"].as_str().is_some());
+    assert!(m["practice"]["summary"]["belly_share"].as_f64().unwrap() > 0.65);
+    // The app reloads the history after the session: one session listed.
+    until(&mut h, 10.0, |a| {
+        a.history.as_ref().is_some_and(|h| h.entries.len() == 1)
+    });
+    h.get_by_label("History").click();
+    h.step();
+    h.get_by_label_contains("Streak:");
+    h.get_by_label("6 / 3"); // neck pain before / after in the list
+    h.get_by_label("Replay session").click();
+    h.step();
+    let s = &h.state().settings.source;
+    assert_eq!(s.kind, SourceKind::Replay);
+    assert!(s.replay_path.contains("sessions"), "{}", s.replay_path);
 }

@@ -55,6 +55,11 @@ pub struct BreathbandApp {
     pub sessions_dir: Option<PathBuf>,
     /// Step and device time of the last practice record sent.
     practice_synced: Option<(Step, f64)>,
+    /// The sessions so far (loaded off the UI thread).
+    pub history: Option<super::history::History>,
+    history_rx: Option<std::sync::mpsc::Receiver<Result<super::history::History, String>>>,
+    /// The history panel is open.
+    pub show_history: bool,
     /// Start a guided session as soon as the sensor is connected.
     pub practice_pending: bool,
     /// Step through prepare and band check without clicks (demos).
@@ -78,6 +83,9 @@ impl BreathbandApp {
             practice: None,
             sessions_dir: None,
             practice_synced: None,
+            history: None,
+            history_rx: None,
+            show_history: false,
             practice_pending: false,
             practice_auto: false,
         }
@@ -119,6 +127,7 @@ impl BreathbandApp {
         while let Some(pt) = p.display.try_pop() {
             self.data.push_point(pt);
         }
+        let mut ended = false;
         while let Ok(m) = p.msgs.try_recv() {
             if let (Some(f), PipeMsg::Analysis(o)) = (self.practice.as_mut(), &m) {
                 match o {
@@ -127,10 +136,14 @@ impl BreathbandApp {
                     Output::Event(e) => f.event(e),
                 }
             }
+            ended |= matches!(m, PipeMsg::RecordingEnded { .. });
             self.data.apply(m);
         }
         if let Some(c) = &p.counters {
             self.data.counters = c.snapshot();
+        }
+        if ended {
+            self.reload_history();
         }
         self.practice_bookkeeping();
     }
@@ -205,6 +218,25 @@ impl BreathbandApp {
         Some(p.display(p.time_s(self.audio.as_ref()), &self.data))
     }
 
+    /// Reloads the history in the background.
+    pub fn reload_history(&mut self) {
+        if let Some(d) = self.sessions_dir.as_ref().and_then(|s| s.parent()) {
+            self.history_rx = Some(super::history::load(d.to_path_buf()));
+        }
+    }
+
+    fn poll_history(&mut self) {
+        if let Some(rx) = &self.history_rx {
+            if let Ok(r) = rx.try_recv() {
+                match r {
+                    Ok(h) => self.history = Some(h),
+                    Err(e) => self.last_error = Some(format!("cannot read the history: {e}")),
+                }
+                self.history_rx = None;
+            }
+        }
+    }
+
     /// Starts a guided session (recording into the sessions folder).
     pub fn start_practice(&mut self) {
         let Some(p) = &self.pipeline else {
@@ -217,24 +249,21 @@ impl BreathbandApp {
         };
         p.command(PipeCmd::StartRecording(SessionTarget::Under(dir)));
         self.practice_synced = None;
-        self.practice = Some(PracticeFlow::new(
+        let mut f = PracticeFlow::new(
             self.data.now_s(),
             self.settings.practice_minutes,
-        ));
+            chrono::Local::now().fixed_offset(),
+        );
+        if let Some(h) = &self.history {
+            f.previous_shares =
+                crate::session::history::shares_before(&h.entries, chrono::Utc::now());
+        }
+        self.practice = Some(f);
     }
 
     /// The practice record for `session.json`.
     fn practice_record(&self, f: &PracticeFlow) -> serde_json::Value {
-        serde_json::json!({
-            "planned_min": f.planned_s / 60.0,
-            "practised_min": f.practised_s / 60.0,
-            "pattern": self.settings.pattern,
-            "stopped_early": f.stopped_early,
-            "baseline": f.baseline.map(|(tidal, rate)| serde_json::json!({"tidal": tidal, "rate_bpm": rate})),
-            "belly_breath_fraction": f.belly_fraction(),
-            "paradoxical_breaths": f.breaths.iter().filter(|b| b.class == crate::analysis::Class::Paradoxical).count(),
-            "safety_events": f.events,
-        })
+        f.record(&self.settings.pattern).to_value()
     }
 
     /// Saves the practice record when the step changes and closes the
@@ -261,7 +290,9 @@ impl BreathbandApp {
             return;
         };
         let step = f.step;
-        let done = matches!(step, Step::Summary | Step::Stopped);
+        // A dizziness stop saves at once; after a full practice the folder
+        // stays open on the summary for the journal, and closes on Close.
+        let done = step == Step::Stopped;
         let now = self.data.now_s();
         let due = match self.practice_synced {
             Some((s, t)) => s != step || now - t >= 5.0,
@@ -272,25 +303,37 @@ impl BreathbandApp {
                 self.practice_synced = Some((step, now));
                 p.command(PipeCmd::SetPractice(self.practice_record(f)));
                 if done {
-                    let reason = match &f.stopped_early {
-                        Some(r) => format!("stopped early: {r}"),
-                        None => "practice complete".into(),
-                    };
-                    p.command(PipeCmd::StopRecording {
-                        status: SessionStatus::Complete,
-                        reason,
-                    });
-                    // Until the pipeline confirms, do not send again.
-                    self.data.recording = None;
+                    self.close_recording();
                 }
             }
         }
-        if done && self.pacer.is_some() {
+        if matches!(step, Step::Summary | Step::Stopped) && self.pacer.is_some() {
             self.stop_pacer();
         }
         if step == Step::Practice && self.pacer.is_none() {
             self.start_pacer();
         }
+    }
+
+    /// Writes the final practice record and closes the session folder.
+    fn close_recording(&mut self) {
+        let (Some(p), Some(f)) = (&self.pipeline, &self.practice) else {
+            return;
+        };
+        if self.data.recording.is_none() {
+            return;
+        }
+        p.command(PipeCmd::SetPractice(self.practice_record(f)));
+        let reason = match &f.stopped_early {
+            Some(r) => format!("stopped early: {r}"),
+            None => "practice complete".into(),
+        };
+        p.command(PipeCmd::StopRecording {
+            status: SessionStatus::Complete,
+            reason,
+        });
+        // Until the pipeline confirms, do not send again.
+        self.data.recording = None;
     }
 
     fn practice_action(&mut self, a: PracticeAction) {
@@ -301,7 +344,10 @@ impl BreathbandApp {
         match (a, f.step) {
             (PracticeAction::Next, Step::Prepare) => f.go(Step::BandCheck, now),
             (PracticeAction::Next, Step::BandCheck) => f.go(Step::Baseline, now),
-            (PracticeAction::Close, _) => self.practice = None,
+            (PracticeAction::Close, _) => {
+                self.close_recording();
+                self.practice = None;
+            }
             _ => {}
         }
     }
@@ -355,6 +401,10 @@ impl BreathbandApp {
                             .suffix(" min"),
                     )
                     .on_hover_text("Length of the practice, 3 to 10 minutes");
+                    if let Some(h) = &self.history {
+                        ui.label(format!("Today: {}", h.calendar.today_text()));
+                    }
+                    ui.toggle_value(&mut self.show_history, "History");
                 }
             });
             status::status_line(ui, &self.data);
@@ -387,8 +437,32 @@ impl BreathbandApp {
                 }
             });
         egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(f) = &self.practice {
-                let act = practice_view::ui(ui, f, self.data.window.as_ref(), self.data.now_s());
+            self.poll_history();
+            if self.show_history && self.practice.is_none() {
+                match &self.history {
+                    Some(h) => {
+                        if let Some(dir) = super::panels::history_view::ui(ui, h) {
+                            self.settings.source.kind =
+                                super::panels::source_picker::SourceKind::Replay;
+                            self.settings.source.replay_path = dir.display().to_string();
+                            self.show_history = false;
+                            self.connect(Some(&ctx));
+                        }
+                    }
+                    None => {
+                        ui.label("Reading the history...");
+                    }
+                }
+                ui.separator();
+            }
+            let now = self.data.now_s();
+            if let Some(f) = self.practice.as_mut() {
+                let before = (f.journal_before.clone(), f.journal_after.clone());
+                let act = practice_view::ui(ui, f, self.data.window.as_ref(), now);
+                if before != (f.journal_before.clone(), f.journal_after.clone()) {
+                    // Journal edits reach session.json at the next sync.
+                    self.practice_synced = None;
+                }
                 if let Some(a) = act {
                     self.practice_action(a);
                 }

@@ -3,6 +3,7 @@
 //! analysis and audio run on their own threads.
 
 pub mod breathband_app;
+pub mod history;
 pub mod live_data;
 pub mod pacer_run;
 pub mod panels;
@@ -63,6 +64,7 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
             app.sessions_dir = crate::session::folder::data_dir(opts.data_dir.as_deref())
                 .ok()
                 .map(|d| d.join("sessions"));
+            app.reload_history();
             app.connect(Some(&cc.egui_ctx));
             if let Some(p) = opts.pacer {
                 app.settings.pattern = p;

@@ -4,6 +4,9 @@
 //! "stop, I feel dizzy" exit from any step.
 
 use crate::analysis::{Breath, Class, EventKind, NoSignalReason, SafetyEvent, WindowResult};
+use crate::session::journal::Journal;
+use crate::session::practice::{compare, summarize, Baseline, Practice, Summary};
+use chrono::{DateTime, FixedOffset};
 
 /// Where the session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,11 +130,20 @@ pub struct PracticeFlow {
     pub stopped_early: Option<String>,
     /// Practice seconds done (device clock).
     pub practised_s: f64,
+    /// Device time when the practice step began.
+    pub practice_start_s: Option<f64>,
+    /// Wall-clock start (local time with its offset), for the slot.
+    pub start_local: DateTime<FixedOffset>,
+    pub journal_before: Journal,
+    pub journal_after: Journal,
+    /// Median belly shares of earlier sessions (oldest first), for the comparison.
+    pub previous_shares: Vec<f64>,
 }
 
 impl PracticeFlow {
-    /// A new session at device time `now_s`, planned for `minutes`.
-    pub fn new(now_s: f64, minutes: f64) -> Self {
+    /// A new session at device time `now_s`, planned for `minutes`,
+    /// started at wall-clock `start_local`.
+    pub fn new(now_s: f64, minutes: f64, start_local: DateTime<FixedOffset>) -> Self {
         Self {
             step: Step::Prepare,
             planned_s: minutes.clamp(3.0, 10.0) * 60.0,
@@ -145,6 +157,40 @@ impl PracticeFlow {
             slow_down: None,
             stopped_early: None,
             practised_s: 0.0,
+            practice_start_s: None,
+            start_local,
+            journal_before: Journal::default(),
+            journal_after: Journal::default(),
+            previous_shares: Vec::new(),
+        }
+    }
+
+    /// What the practice step achieved so far, compared with earlier sessions.
+    pub fn summary(&self) -> Summary {
+        let start = self.practice_start_s.unwrap_or(self.step_started_s);
+        let mut s = summarize(
+            &self.windows,
+            &self.breaths,
+            &self.events,
+            start,
+            start + self.practised_s,
+        );
+        s.comparison = compare(s.belly_share, &self.previous_shares);
+        s
+    }
+
+    /// The `practice` record of `session.json`.
+    pub fn record(&self, pattern: &str) -> Practice {
+        let nonempty = |j: &Journal| (!j.is_empty()).then(|| j.clone());
+        Practice {
+            stopped_early: self.stopped_early.clone(),
+            journal_before: nonempty(&self.journal_before),
+            journal_after: nonempty(&self.journal_after),
+            baseline: self
+                .baseline
+                .map(|(tidal, rate_bpm)| Baseline { tidal, rate_bpm }),
+            summary: self.practice_start_s.map(|_| self.summary()),
+            ..Practice::new(&self.start_local, self.planned_s / 60.0, pattern)
         }
     }
 
@@ -152,6 +198,9 @@ impl PracticeFlow {
     pub fn go(&mut self, step: Step, now_s: f64) {
         self.step = step;
         self.step_started_s = now_s;
+        if step == Step::Practice {
+            self.practice_start_s = Some(now_s);
+        }
     }
 
     /// Seconds left in the practice step.
@@ -260,7 +309,7 @@ mod tests {
 
     #[test]
     fn feedback_at_most_every_three_breaths_and_says_what_to_change() {
-        let mut f = PracticeFlow::new(0.0, 5.0);
+        let mut f = PracticeFlow::new(0.0, 5.0, chrono::Local::now().fixed_offset());
         f.go(Step::Practice, 0.0);
         for k in 0..2 {
             f.breath(&breath(Class::Chest, k as f64 * 5.0));

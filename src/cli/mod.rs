@@ -1,10 +1,12 @@
 //! The command line: one binary, subcommands for headless use and tests.
 
 mod analyze;
+mod export;
 mod gui;
 mod pacer;
 mod ports;
 mod record;
+mod sessions;
 mod simulate;
 mod virtual_args;
 
@@ -43,6 +45,10 @@ pub enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Render the pacing cues of a breathing pattern to a WAV file.
     Pacer(pacer::PacerArgs),
+    /// List sessions with their summaries.
+    Sessions(sessions::SessionsArgs),
+    /// Export a session's CSVs, or all, plus a history CSV.
+    Export(export::ExportArgs),
 }
 
 /// Parses arguments and runs; errors come back for `main` to print.
@@ -70,6 +76,8 @@ pub fn run() -> anyhow::Result<()> {
         Command::Record(a) => record::run(a, cli.data_dir.as_deref()),
         Command::Analyze(a) => analyze::run(a),
         Command::Pacer(a) => pacer::run(a),
+        Command::Sessions(a) => sessions::run(a, cli.data_dir.as_deref()),
+        Command::Export(a) => export::run(a, cli.data_dir.as_deref()),
     }
 }
 

@@ -3,6 +3,8 @@
 
 pub mod breath_strip;
 pub mod gauge;
+pub mod history_view;
+pub mod journal_view;
 pub mod loop_view;
 pub mod pacer_controls;
 pub mod pacer_view;

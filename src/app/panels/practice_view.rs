@@ -30,7 +30,7 @@ pub fn stop_button(ui: &mut egui::Ui) -> bool {
 /// Shows the current step.
 pub fn ui(
     ui: &mut egui::Ui,
-    f: &PracticeFlow,
+    f: &mut PracticeFlow,
     w: Option<&WindowResult>,
     now_s: f64,
 ) -> Option<PracticeAction> {
@@ -45,6 +45,9 @@ pub fn ui(
             );
             diagram(ui);
             ui.label("The session must stay pain-free. Stop at once if anything hurts or you feel dizzy.");
+            ui.collapsing("Before: how are you? (optional)", |ui| {
+                super::journal_view::ui(ui, "journal_before", &mut f.journal_before);
+            });
             if ui.button("Ready: check the bands").clicked() {
                 act = Some(PracticeAction::Next);
             }
@@ -93,6 +96,9 @@ pub fn ui(
         Step::Summary => {
             ui.heading("Well done");
             summary(ui, f);
+            ui.collapsing("After: how are you now? (optional)", |ui| {
+                super::journal_view::ui(ui, "journal_after", &mut f.journal_after);
+            });
             if ui.button("Close").clicked() {
                 act = Some(PracticeAction::Close);
             }
@@ -106,6 +112,9 @@ pub fn ui(
             );
             ui.label("What you did so far is saved, marked as stopped early.");
             summary(ui, f);
+            ui.collapsing("After: how are you now? (optional)", |ui| {
+                super::journal_view::ui(ui, "journal_after", &mut f.journal_after);
+            });
             if ui.button("Close").clicked() {
                 act = Some(PracticeAction::Close);
             }
@@ -115,23 +124,32 @@ pub fn ui(
 }
 
 fn summary(ui: &mut egui::Ui, f: &PracticeFlow) {
-    let minutes = f.practised_s / 60.0;
-    ui.label(format!("Practised {minutes:.1} min"));
-    let mut shares: Vec<f64> = f.windows.iter().filter_map(|w| w.belly_share).collect();
-    shares.sort_by(f64::total_cmp);
-    if let Some(m) = shares.get(shares.len() / 2) {
-        ui.label(format!("Median belly share {:.0} %", m * 100.0));
+    let s = f.summary();
+    let pct = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{:.0} %", x * 100.0));
+    ui.label(format!("Practised {:.1} min", s.minutes));
+    ui.label(format!("Median belly share {}", pct(s.belly_share)));
+    let course: Vec<String> = s.share_by_minute.iter().map(|m| pct(*m)).collect();
+    if !course.is_empty() {
+        ui.label(format!("Minute by minute: {}", course.join(", ")));
     }
-    if let Some(b) = f.belly_fraction() {
-        ui.label(format!("Belly-dominant breaths {:.0} %", b * 100.0));
+    ui.label(format!(
+        "Belly-dominant breaths {}",
+        pct(s.belly_breath_fraction)
+    ));
+    if let Some(r) = s.rate_bpm {
+        ui.label(format!("Rate {r:.1} breaths/min"));
     }
-    let para = f
-        .breaths
-        .iter()
-        .filter(|b| b.class == crate::analysis::Class::Paradoxical)
-        .count();
-    ui.label(format!("Paradoxical breaths {para}"));
-    ui.label(format!("Safety events {}", f.events.len()));
+    ui.label(format!("Paradoxical breaths {}", s.paradoxical_breaths));
+    let events: u32 = s.events.values().sum();
+    ui.label(format!("Safety events {events}"));
+    if let Some(c) = s.comparison {
+        ui.label(format!(
+            "Compared with your last {} session(s): {:?} ({:+.0} points of belly share)",
+            c.previous_sessions,
+            c.trend,
+            c.difference * 100.0
+        ));
+    }
     let dominant = crate::analysis::Class::ALL
         .into_iter()
         .max_by_key(|c| f.breaths.iter().filter(|b| b.class == *c).count());

@@ -1,0 +1,44 @@
+//! The history the app shows: sessions, the adherence calendar, trends.
+//! Read on a helper thread (it scans session folders) and handed over
+//! through a channel, so the UI never waits on the disk.
+
+use crate::session::adherence::{attempt, calendar, Calendar};
+use crate::session::history::{list_sessions, SessionEntry};
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver};
+
+/// Weeks shown in the calendar.
+pub const WEEKS: u32 = 4;
+
+/// A snapshot of the history.
+#[derive(Debug, Clone)]
+pub struct History {
+    /// Oldest first.
+    pub entries: Vec<SessionEntry>,
+    pub calendar: Calendar,
+}
+
+impl History {
+    /// Builds the snapshot from listed sessions at local time `now`.
+    pub fn new(mut entries: Vec<SessionEntry>, now: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        let attempts: Vec<_> = entries.iter().filter_map(attempt).collect();
+        Self {
+            calendar: calendar(&attempts, now, WEEKS),
+            entries,
+        }
+    }
+}
+
+/// Loads the history of `data_dir` on a helper thread.
+pub fn load(data_dir: PathBuf) -> Receiver<Result<History, String>> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let now = chrono::Utc::now();
+        let r = list_sessions(&data_dir, now)
+            .map(|e| History::new(e, chrono::Local::now().fixed_offset()))
+            .map_err(|e| e.to_string());
+        let _ = tx.send(r);
+    });
+    rx
+}

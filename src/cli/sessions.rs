@@ -1,0 +1,204 @@
+//! `breathband sessions`: past sessions with their summaries, today's
+//! practice and the streak; a table, or one JSON object for scripts.
+
+use crate::session::adherence::{self, Calendar, SlotState};
+use crate::session::folder::data_dir;
+use crate::session::history::{self, SessionEntry};
+use chrono::{DateTime, FixedOffset};
+use serde_json::{json, Value};
+use std::path::Path;
+
+#[derive(Debug, clap::Args)]
+pub struct SessionsArgs {
+    /// Print one JSON object on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Weeks of the practice calendar to show.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    weeks: u32,
+    /// Take this as the current time (RFC 3339), instead of the clock.
+    #[arg(long, hide = true, value_parser = parse_now)]
+    now: Option<DateTime<FixedOffset>>,
+}
+
+pub(crate) fn parse_now(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(s).map_err(|e| format!("not an RFC 3339 time: {e}"))
+}
+
+pub fn run(a: SessionsArgs, explicit_dir: Option<&Path>) -> anyhow::Result<()> {
+    let dir = data_dir(explicit_dir).map_err(anyhow::Error::msg)?;
+    let now = a.now.unwrap_or_else(|| chrono::Local::now().fixed_offset());
+    let entries = history::list_sessions(&dir, now.to_utc())?;
+    let attempts: Vec<_> = entries.iter().filter_map(adherence::attempt).collect();
+    let cal = adherence::calendar(&attempts, now, a.weeks);
+    let trends = history::trends(&entries);
+    if a.json {
+        let sessions: Vec<Value> = entries
+            .iter()
+            .zip(&trends)
+            .map(|(e, t)| session_json(e, t))
+            .collect();
+        let out = json!({
+            "data_dir": dir,
+            "sessions": sessions,
+            "adherence": {
+                "today": {
+                    "date": cal.today.date,
+                    "morning": cal.today.morning,
+                    "evening": cal.today.evening,
+                    "done": cal.today.done(),
+                    "text": cal.today_text(),
+                },
+                "streak": cal.streak,
+                "days": cal.days,
+            },
+        });
+        super::say(format_args!("{out}"));
+    } else {
+        print_table(&dir, &entries, &cal);
+    }
+    Ok(())
+}
+
+/// One session for `--json` (see the README for the fields).
+fn session_json(e: &SessionEntry, trend: &Option<crate::session::practice::Comparison>) -> Value {
+    let s = e.summary.as_ref();
+    let (before, after) = (e.journal_before(), e.journal_after());
+    json!({
+        "id": e.id,
+        "path": e.path,
+        "start_local": e.start_local(),
+        "slot": e.slot(),
+        "duration_s": e.duration_s(),
+        "status": e.status,
+        "planned_min": e.planned_min(),
+        "practised_min": e.minutes(),
+        "belly_share": e.belly_share(),
+        "rate_bpm": s.and_then(|s| s.rate_bpm),
+        "belly_breath_fraction": s.and_then(|s| s.belly_breath_fraction),
+        "paradoxical_breaths": s.map(|s| s.paradoxical_breaths),
+        "pain_before": before.and_then(|j| j.neck_pain),
+        "pain_after": after.and_then(|j| j.neck_pain),
+        "tension_before": before.and_then(|j| j.tension),
+        "tension_after": after.and_then(|j| j.tension),
+        "dizzy": e.dizzy(),
+        "stopped_early": e.stopped_early(),
+        "events": e.events(),
+        "trend": trend,
+        "summary_from": e.summary_source,
+        "error": e.error,
+        "warnings": e.warnings,
+    })
+}
+
+fn print_table(dir: &Path, entries: &[SessionEntry], cal: &Calendar) {
+    let say = |s: String| super::say(format_args!("{s}"));
+    if entries.is_empty() {
+        say(format!(
+            "No sessions in {}.",
+            history::sessions_dir(dir).display()
+        ));
+    } else {
+        say(format!(
+            "{:<10} {:<5} {:<7} {:>5} {:<13} {:>5} {:>5} {:>6} {:>4} {:>5} {:>7} {:<5} events",
+            "date",
+            "time",
+            "slot",
+            "min",
+            "status",
+            "share",
+            "rate",
+            "belly%",
+            "para",
+            "pain",
+            "tension",
+            "dizzy"
+        ));
+    }
+    let opt = |v: Option<f64>, d: usize| v.map_or("-".to_string(), |v| format!("{v:.d$}"));
+    let pair = |a: Option<u8>, b: Option<u8>| match (a, b) {
+        (None, None) => "-".to_string(),
+        _ => format!(
+            "{}>{}",
+            a.map_or("?".into(), |v| v.to_string()),
+            b.map_or("?".into(), |v| v.to_string())
+        ),
+    };
+    for e in entries {
+        if let Some(err) = &e.error {
+            say(format!("{:<24} unreadable: {err}", e.id));
+            continue;
+        }
+        let start = e.start_local();
+        let s = e.summary.as_ref();
+        let (b, a) = (e.journal_before(), e.journal_after());
+        let events: Vec<String> = e.events().iter().map(|(k, n)| format!("{k}:{n}")).collect();
+        say(format!(
+            "{:<10} {:<5} {:<7} {:>5} {:<13} {:>5} {:>5} {:>6} {:>4} {:>5} {:>7} {:<5} {}",
+            start.map_or("-".into(), |t| t.format("%Y-%m-%d").to_string()),
+            start.map_or("-".into(), |t| t.format("%H:%M").to_string()),
+            e.slot().map_or("-", |s| s.name()),
+            opt(e.duration_s().map(|d| d / 60.0), 1),
+            e.status.name(),
+            opt(e.belly_share(), 2),
+            opt(s.and_then(|s| s.rate_bpm), 1),
+            opt(
+                s.and_then(|s| s.belly_breath_fraction).map(|f| f * 100.0),
+                0
+            ),
+            s.map_or("-".into(), |s| s.paradoxical_breaths.to_string()),
+            pair(b.and_then(|j| j.neck_pain), a.and_then(|j| j.neck_pain)),
+            pair(b.and_then(|j| j.tension), a.and_then(|j| j.tension)),
+            e.dizzy().map_or("-", |d| if d { "yes" } else { "no" }),
+            if events.is_empty() {
+                "-".into()
+            } else {
+                events.join(" ")
+            },
+        ));
+    }
+    say(String::new());
+    say(format!(
+        "Today {}: {} (morning {}, evening {}). Streak: {} day{} with both done.",
+        cal.today.date,
+        cal.today_text(),
+        state_word(cal.today.morning),
+        state_word(cal.today.evening),
+        cal.streak,
+        if cal.streak == 1 { "" } else { "s" }
+    ));
+    for week in cal.days.chunks(7) {
+        let row = |name: &str, pick: fn(&adherence::Day) -> SlotState| {
+            let marks: String = week
+                .iter()
+                .map(|d| format!(" {}  ", state_mark(pick(d))))
+                .collect();
+            format!("  {name:<18}{}", marks.trim_end())
+        };
+        say(format!(
+            "week of {}  Mon Tue Wed Thu Fri Sat Sun",
+            week[0].date
+        ));
+        say(row("morning", |d| d.morning));
+        say(row("evening", |d| d.evening));
+    }
+    say("(# done, ~ partial, . missed, o still open)".into());
+}
+
+fn state_word(s: SlotState) -> &'static str {
+    match s {
+        SlotState::Done => "done",
+        SlotState::Partial => "partial",
+        SlotState::Missed => "missed",
+        SlotState::Open => "open",
+    }
+}
+
+fn state_mark(s: SlotState) -> char {
+    match s {
+        SlotState::Done => '#',
+        SlotState::Partial => '~',
+        SlotState::Missed => '.',
+        SlotState::Open => 'o',
+    }
+}
