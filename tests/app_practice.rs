@@ -253,6 +253,20 @@ fn journal_round_trips_into_the_session_and_the_history() {
     h.step();
     h.get_by_label_contains("Streak:");
     h.get_by_label("6 / 3"); // neck pain before / after in the list
+                             // Export all: the session's files and history.csv appear.
+    h.get_by_label("Export all").click();
+    h.step();
+    until(&mut h, 10.0, |a| {
+        a.export_note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Exported"))
+    });
+    let exports: Vec<_> = std::fs::read_dir(tmp.path().join("exports"))
+        .unwrap()
+        .collect();
+    let out = exports[0].as_ref().unwrap().path();
+    let hist = std::fs::read_to_string(out.join("history.csv")).unwrap();
+    assert_eq!(hist.lines().count(), 2, "{hist}");
     h.get_by_label("Replay session").click();
     h.step();
     let s = &h.state().settings.source;

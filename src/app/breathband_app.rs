@@ -60,6 +60,9 @@ pub struct BreathbandApp {
     history_rx: Option<std::sync::mpsc::Receiver<Result<super::history::History, String>>>,
     /// The history panel is open.
     pub show_history: bool,
+    /// The outcome of the last export.
+    pub export_note: Option<String>,
+    export_rx: Option<std::sync::mpsc::Receiver<String>>,
     /// Start a guided session as soon as the sensor is connected.
     pub practice_pending: bool,
     /// Step through prepare and band check without clicks (demos).
@@ -86,6 +89,8 @@ impl BreathbandApp {
             history: None,
             history_rx: None,
             show_history: false,
+            export_note: None,
+            export_rx: None,
             practice_pending: false,
             practice_auto: false,
         }
@@ -216,6 +221,40 @@ impl BreathbandApp {
     fn pacer_display(&self) -> Option<PacerDisplay> {
         let p = self.pacer.as_ref()?;
         Some(p.display(p.time_s(self.audio.as_ref()), &self.data))
+    }
+
+    /// Exports all sessions into `DATA_DIR/exports/<now>/` on a helper thread.
+    pub fn export_all(&mut self) {
+        let (Some(h), Some(data)) = (
+            &self.history,
+            self.sessions_dir.as_ref().and_then(|s| s.parent()),
+        ) else {
+            return;
+        };
+        let out = data
+            .join("exports")
+            .join(chrono::Local::now().format("%Y-%m-%d_%H-%M-%S").to_string());
+        let entries = h.entries.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.export_rx = Some(rx);
+        self.export_note = Some("Exporting...".into());
+        std::thread::spawn(move || {
+            let r = std::fs::create_dir_all(&out)
+                .map_err(|e| e.to_string())
+                .and_then(|()| {
+                    crate::session::export::export(&entries, &out).map_err(|e| e.to_string())
+                })
+                .map(|_| format!("Exported to {}", out.display()))
+                .unwrap_or_else(|e| format!("Export failed: {e}"));
+            let _ = tx.send(r);
+        });
+    }
+
+    fn poll_export(&mut self) {
+        if let Some(r) = self.export_rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.export_note = Some(r);
+            self.export_rx = None;
+        }
     }
 
     /// Reloads the history in the background.
@@ -438,15 +477,22 @@ impl BreathbandApp {
             });
         egui::CentralPanel::default().show(ui, |ui| {
             self.poll_history();
+            self.poll_export();
             if self.show_history && self.practice.is_none() {
                 match &self.history {
                     Some(h) => {
-                        if let Some(dir) = super::panels::history_view::ui(ui, h) {
-                            self.settings.source.kind =
-                                super::panels::source_picker::SourceKind::Replay;
-                            self.settings.source.replay_path = dir.display().to_string();
-                            self.show_history = false;
-                            self.connect(Some(&ctx));
+                        use super::panels::history_view::{self, HistoryAction};
+                        let act = history_view::ui(ui, h, self.export_note.as_deref());
+                        match act {
+                            Some(HistoryAction::Replay(dir)) => {
+                                self.settings.source.kind =
+                                    super::panels::source_picker::SourceKind::Replay;
+                                self.settings.source.replay_path = dir.display().to_string();
+                                self.show_history = false;
+                                self.connect(Some(&ctx));
+                            }
+                            Some(HistoryAction::ExportAll) => self.export_all(),
+                            None => {}
                         }
                     }
                     None => {

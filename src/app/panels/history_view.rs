@@ -17,18 +17,41 @@ fn slot_color(s: SlotState) -> Color32 {
     }
 }
 
-/// Shows the history; returns a session folder to replay, if asked.
-pub fn ui(ui: &mut egui::Ui, h: &History) -> Option<PathBuf> {
-    let mut replay = None;
+/// What the person asked for in the history view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryAction {
+    /// Replay this session folder in the live view.
+    Replay(PathBuf),
+    /// Export every session's CSVs and a history CSV.
+    ExportAll,
+}
+
+/// Shows the history (and the last export's outcome).
+pub fn ui(ui: &mut egui::Ui, h: &History, export_note: Option<&str>) -> Option<HistoryAction> {
+    let mut act = None;
     let c = &h.calendar;
-    ui.label(
-        RichText::new(format!(
-            "Today: {}   Streak: {} days",
-            c.today_text(),
-            c.streak
-        ))
-        .size(18.0),
-    );
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "Today: {}   Streak: {} days",
+                c.today_text(),
+                c.streak
+            ))
+            .size(18.0),
+        );
+        if ui
+            .button("Export all")
+            .on_hover_text(
+                "Copy every session's CSVs and write history.csv into a new folder under exports/",
+            )
+            .clicked()
+        {
+            act = Some(HistoryAction::ExportAll);
+        }
+    });
+    if let Some(n) = export_note {
+        ui.label(n);
+    }
     ui.label("Calendar (top half of each day: morning, bottom: evening; green done, yellow partial, red missed)");
     let cell = 22.0;
     let rows = c.days.len().div_ceil(7).max(1);
@@ -114,11 +137,11 @@ pub fn ui(ui: &mut egui::Ui, h: &History) -> Option<PathBuf> {
                             .on_hover_text("Replay this session in the live view")
                             .clicked()
                         {
-                            replay = Some(e.path.clone());
+                            act = Some(HistoryAction::Replay(e.path.clone()));
                         }
                         ui.end_row();
                     }
                 });
         });
-    replay
+    act
 }
