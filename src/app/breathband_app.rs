@@ -351,6 +351,11 @@ impl BreathbandApp {
         }
         if step == Step::Practice && self.pacer.is_none() {
             self.start_pacer();
+            // The baseline just measured is what "2x deeper than usual" means.
+            let tidal = self.practice.as_ref().and_then(|f| f.baseline).map(|b| b.0);
+            if let Some(p) = &self.pipeline {
+                p.command(PipeCmd::SetBaseline(tidal));
+            }
         }
     }
 

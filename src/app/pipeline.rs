@@ -110,6 +110,8 @@ pub enum PipeCmd {
         status: SessionStatus,
         reason: String,
     },
+    /// The person's baseline tidal excursion for the over-breathing check.
+    SetBaseline(Option<f64>),
 }
 
 /// Display rate of the traces, Hz.
@@ -269,6 +271,11 @@ fn run(
                 PipeCmd::SetPractice(v) => {
                     if let Some(w) = writer.as_mut() {
                         w.meta.practice = Some(v);
+                    }
+                }
+                PipeCmd::SetBaseline(b) => {
+                    if let Some(a) = &analysis {
+                        a.set_baseline(b);
                     }
                 }
                 PipeCmd::StopRecording { status, reason } => {
