@@ -39,4 +39,6 @@ sel practice_prepare && shoot practice_prepare 2 --source virtual "${auto[@]}"
 sel practice_bandcheck && shoot practice_bandcheck 8 --source virtual "${auto[@]}"
 sel practice && shoot practice 25 --source replay --replay "$work/belly.csv" --speed 4 "${auto[@]}" --pacer 6
 sel practice_summary && shoot practice_summary 30 --source replay --replay "$work/belly.csv" --speed 10 "${auto[@]}"
+# The session(s) just recorded, in the history.
+sel history && shoot history 4 --source virtual --history
 exit 0

@@ -28,6 +28,8 @@ pub struct GuiOptions {
     /// Start a guided session at once (`Some(true)`: advancing on its own).
     pub practice: Option<bool>,
     pub practice_minutes: Option<f64>,
+    /// Open with the history shown.
+    pub history: bool,
 }
 
 /// Opens the window and runs until it is closed.
@@ -70,6 +72,7 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
                 app.settings.pattern = p;
                 app.start_pacer();
             }
+            app.show_history = opts.history;
             if let Some(m) = opts.practice_minutes {
                 app.settings.practice_minutes = m;
             }

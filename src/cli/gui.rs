@@ -33,6 +33,9 @@ pub struct GuiArgs {
     /// Start the pacer with this pattern (see `breathband pacer --help`).
     #[arg(long, value_name = "PATTERN")]
     pacer: Option<String>,
+    /// Open with the history shown.
+    #[arg(long)]
+    history: bool,
     /// Start a guided session at once.
     #[arg(long)]
     practice: bool,
@@ -108,5 +111,6 @@ pub fn run(a: GuiArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()>
         data_dir: data_dir.map(|d| d.to_path_buf()),
         practice: a.practice.then_some(a.practice_auto),
         practice_minutes: a.practice_minutes,
+        history: a.history,
     })
 }

@@ -89,11 +89,35 @@ pub fn ui(ui: &mut egui::Ui, h: &History, export_note: Option<&str>) -> Option<H
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
+        .include_x(0.5)
+        .include_x(h.entries.len() as f64 + 0.5)
+        .include_y(0.0)
+        .include_y(100.0)
+        .x_axis_label("session")
         .show(ui, |pl| {
-            pl.line(Line::new("belly share %", PlotPoints::from(share.clone())));
-            pl.line(Line::new("rate /min", PlotPoints::from(rate)));
-            pl.points(Points::new("pain before", PlotPoints::from(before)).radius(4.0));
-            pl.points(Points::new("pain after", PlotPoints::from(after)).radius(4.0));
+            let (blue, orange) = (crate::app::style::BELLY, crate::app::style::CHEST);
+            pl.line(Line::new("belly share %", PlotPoints::from(share.clone())).color(blue));
+            pl.points(
+                Points::new("belly share %", PlotPoints::from(share.clone()))
+                    .radius(4.0)
+                    .color(blue),
+            );
+            pl.line(Line::new("rate /min", PlotPoints::from(rate.clone())).color(orange));
+            pl.points(
+                Points::new("rate /min", PlotPoints::from(rate))
+                    .radius(4.0)
+                    .color(orange),
+            );
+            pl.points(
+                Points::new("pain before", PlotPoints::from(before))
+                    .radius(4.0)
+                    .color(Color32::from_rgb(210, 60, 60)),
+            );
+            pl.points(
+                Points::new("pain after", PlotPoints::from(after))
+                    .radius(4.0)
+                    .color(Color32::from_rgb(46, 160, 90)),
+            );
         });
     egui::ScrollArea::vertical()
         .max_height(220.0)
