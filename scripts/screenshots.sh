@@ -10,10 +10,10 @@ shift || true
 mkdir -p "$dir"
 if [ "${PROFILE:-release}" = dev ]; then
     cargo build --locked --bin breathband
-    bin=target/debug/breathband
+    bin="${CARGO_TARGET_DIR:-target}/debug/breathband"
 else
     cargo build --release --locked --bin breathband
-    bin=target/release/breathband
+    bin="${CARGO_TARGET_DIR:-target}/release/breathband"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
