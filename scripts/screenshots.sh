@@ -37,8 +37,10 @@ sel paradoxical && shoot paradoxical 25 --source virtual --share 0.45 --phase 18
 auto=(--practice --practice-auto --practice-minutes 3)
 sel practice_prepare && shoot practice_prepare 2 --source virtual "${auto[@]}"
 sel practice_bandcheck && shoot practice_bandcheck 8 --source virtual "${auto[@]}"
+sel practice_baseline && shoot practice_baseline 16 --source virtual "${auto[@]}"
 sel practice && shoot practice 25 --source replay --replay "$work/belly.csv" --speed 4 "${auto[@]}" --pacer 6
 sel practice_summary && shoot practice_summary 30 --source replay --replay "$work/belly.csv" --speed 10 "${auto[@]}"
+sel practice_stopped && shoot practice_stopped 25 --source replay --replay "$work/belly.csv" --speed 4 "${auto[@]}" --practice-stop-at 80
 # The session(s) just recorded, in the history.
 sel history && shoot history 4 --source virtual --history
 exit 0

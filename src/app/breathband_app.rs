@@ -67,6 +67,8 @@ pub struct BreathbandApp {
     pub practice_pending: bool,
     /// Step through prepare and band check without clicks (demos).
     pub practice_auto: bool,
+    /// Demo: press the dizziness stop at this device time.
+    pub practice_stop_at: Option<f64>,
 }
 
 impl BreathbandApp {
@@ -93,6 +95,7 @@ impl BreathbandApp {
             export_rx: None,
             practice_pending: false,
             practice_auto: false,
+            practice_stop_at: None,
         }
     }
 
@@ -314,6 +317,15 @@ impl BreathbandApp {
         }
         if self.practice_auto {
             let now = self.data.now_s();
+            let running = self
+                .practice
+                .as_ref()
+                .is_some_and(|f| f.step != Step::Stopped);
+            if running && self.practice_stop_at.is_some_and(|t| now >= t) {
+                self.practice_stop_at = None;
+                self.stop_dizzy();
+                return;
+            }
             let ok = super::practice::band_check(self.data.window.as_ref()).ok;
             if let Some(f) = self.practice.as_mut() {
                 match f.step {

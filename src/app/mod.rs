@@ -28,6 +28,8 @@ pub struct GuiOptions {
     /// Start a guided session at once (`Some(true)`: advancing on its own).
     pub practice: Option<bool>,
     pub practice_minutes: Option<f64>,
+    /// Demo: the dizziness stop after this many seconds of signal.
+    pub practice_stop_at: Option<f64>,
     /// Open with the history shown.
     pub history: bool,
 }
@@ -76,6 +78,7 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
             if let Some(m) = opts.practice_minutes {
                 app.settings.practice_minutes = m;
             }
+            app.practice_stop_at = opts.practice_stop_at;
             if let Some(auto) = opts.practice {
                 app.practice_auto = auto;
                 app.practice_pending = true;

@@ -42,6 +42,10 @@ pub struct GuiArgs {
     /// With --practice: step through prepare and band check on its own (demos, screenshots).
     #[arg(long, requires = "practice")]
     practice_auto: bool,
+    /// With --practice-auto: press "Stop - I feel dizzy" after S seconds of
+    /// signal (to show the advice screen in demos).
+    #[arg(long, value_name = "S", requires = "practice_auto")]
+    practice_stop_at: Option<f64>,
     /// Practice length, minutes (3 to 10).
     #[arg(long, value_name = "MIN")]
     practice_minutes: Option<f64>,
@@ -110,6 +114,7 @@ pub fn run(a: GuiArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()>
         pacer: a.pacer,
         data_dir: data_dir.map(|d| d.to_path_buf()),
         practice: a.practice.then_some(a.practice_auto),
+        practice_stop_at: a.practice_stop_at,
         practice_minutes: a.practice_minutes,
         history: a.history,
     })
