@@ -101,8 +101,22 @@ fn into_practice(h: &mut Harness<'static, BreathbandApp>) {
     });
     h.get_by_label("Bands are fine: next").click();
     h.step();
+    assert_eq!(step(h.state()), Some(Step::Calibrate));
+    h.step();
+    h.get_by_label("Skip: use the sensor's own scale").click();
+    h.step();
     assert_eq!(step(h.state()), Some(Step::Baseline));
     until(h, 30.0, |a| step(a) == Some(Step::Practice));
+}
+
+/// Types `text` into the journal's note field.
+fn type_note(h: &mut Harness<'static, BreathbandApp>, text: &str) {
+    let note = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Note");
+    note.focus();
+    h.step();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Note")
+        .type_text(text);
+    h.step();
 }
 
 fn session_dir(root: &Path) -> PathBuf {
@@ -174,12 +188,16 @@ fn chest_session_ends_chest_dominant_with_the_matching_advice() {
     h.get_by_label_contains("Your chest is moving: let the belly lead");
     until(&mut h, 40.0, |a| step(a) == Some(Step::Summary));
     h.get_by_label("Mostly: Chest breathing");
-    // The summary's advice (the live gauge shows the same hint).
-    assert!(
+    // The summary's advice, beside the live gauge's hint (the same words).
+    assert_eq!(
         h.query_all_by_label_contains("The chest is moving: let the belly lead.")
-            .count()
-            >= 1
+            .count(),
+        2
     );
+    assert!(h
+        .query_all_by_label_contains("Mostly: Belly breathing")
+        .next()
+        .is_none());
 }
 
 #[test]
@@ -190,7 +208,8 @@ fn dizziness_stop_saves_and_marks_the_session() {
     until(&mut h, 10.0, |a| {
         a.practice.as_ref().is_some_and(|f| f.practised_s > 20.0)
     });
-    h.key_press(egui::Key::Escape);
+    h.get_by_label_contains("Stop - I feel dizzy / uncomfortable")
+        .click();
     h.step();
     assert_eq!(step(h.state()), Some(Step::Stopped));
     assert!(
@@ -198,12 +217,66 @@ fn dizziness_stop_saves_and_marks_the_session() {
         "the pacer stops with the session"
     );
     h.get_by_label("Session stopped");
+    // Saved at once, before anything else is entered.
     until(&mut h, 10.0, |a| a.data.recorded.is_some());
-    let m = meta(&session_dir(tmp.path()));
+    let dir = session_dir(tmp.path());
+    let m = meta(&dir);
+    assert_eq!(m["status"], "complete");
     assert_eq!(m["practice"]["stopped_early"], "dizzy");
     assert_eq!(m["end_reason"], "stopped early: dizzy");
     let practised = m["practice"]["summary"]["minutes"].as_f64().unwrap();
     assert!(practised > 0.3 && practised < 3.0, "{practised}");
+    // The journal entered on the advice screen reaches the closed folder.
+    h.get_by_label("After: how are you now? (optional)").click();
+    h.step();
+    h.get_by_label("yes").click();
+    h.step();
+    type_note(&mut h, "light-headed after 20 s");
+    h.get_by_label("Close").click();
+    h.step();
+    let t = Instant::now();
+    let saved = loop {
+        let m = meta(&dir);
+        if m["practice"]["journal_after"]["note"].is_string() || t.elapsed().as_secs() > 10 {
+            break m;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let j = &saved["practice"]["journal_after"];
+    assert_eq!(j["dizzy"], true, "{j}");
+    assert_eq!(j["note"], "light-headed after 20 s");
+    assert_eq!(saved["practice"]["stopped_early"], "dizzy");
+}
+
+#[test]
+fn escape_stops_the_session_but_not_while_typing_a_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = harness(app(tmp.path(), "0.7"));
+    until(&mut h, 30.0, |a| a.data.now_s() > 12.0);
+    h.get_by_label("Start a guided session").click();
+    h.step();
+    h.get_by_label("Before: how are you? (optional)").click();
+    h.step();
+    type_note(&mut h, "stiff");
+    assert!(h
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Note")
+        .is_focused());
+    h.key_press(egui::Key::Escape);
+    h.step();
+    assert_eq!(step(h.state()), Some(Step::Prepare), "Esc left the note");
+    h.key_press(egui::Key::Escape);
+    h.step();
+    assert_eq!(step(h.state()), Some(Step::Stopped));
+    assert_eq!(
+        h.state()
+            .practice
+            .as_ref()
+            .unwrap()
+            .journal_before
+            .note
+            .as_deref(),
+        Some("stiff")
+    );
 }
 
 #[test]
@@ -215,19 +288,27 @@ fn journal_round_trips_into_the_session_and_the_history() {
     until(&mut h, 30.0, |a| a.data.now_s() > 12.0);
     h.get_by_label("Start a guided session").click();
     h.step();
-    // Fill the journal before: neck pain 6, tension 4, not dizzy.
+    // Fill the journal before: neck pain 6, tension 4 (sliders, set
+    // directly), not dizzy and a note (through the widgets).
     {
         let f = h.state_mut().practice.as_mut().unwrap();
         f.journal_before.neck_pain = Some(6);
         f.journal_before.tension = Some(4);
-        f.journal_before.dizzy = Some(false);
     }
+    h.get_by_label("Before: how are you? (optional)").click();
+    h.step();
+    h.get_by_label("no").click();
+    h.step();
+    type_note(&mut h, "stiff neck, slept badly");
     h.get_by_label("Ready: check the bands").click();
     h.step();
     until(&mut h, 30.0, |a| {
         breathband::app::practice::band_check(a.data.window.as_ref()).ok
     });
     h.get_by_label("Bands are fine: next").click();
+    h.step();
+    h.step();
+    h.get_by_label("Skip: use the sensor's own scale").click();
     until(&mut h, 60.0, |a| step(a) == Some(Step::Summary));
     // The journal after, entered on the summary, is saved on Close.
     h.state_mut()
@@ -243,6 +324,12 @@ fn journal_round_trips_into_the_session_and_the_history() {
     assert_eq!(m["practice"]["journal_after"]["neck_pain"], 3);
     assert_eq!(m["practice"]["journal_before"]["neck_pain"], 6);
     assert_eq!(m["practice"]["journal_before"]["tension"], 4);
+    assert_eq!(m["practice"]["journal_before"]["dizzy"], false);
+    assert_eq!(
+        m["practice"]["journal_before"]["note"],
+        "stiff neck, slept badly"
+    );
+    assert_eq!(m["practice"]["calibration"]["source"], "skipped");
     assert!(m["practice"]["slot"].as_str().is_some());
     assert!(m["practice"]["summary"]["belly_share"].as_f64().unwrap() > 0.65);
     // The app reloads the history after the session: one session listed.
@@ -272,4 +359,130 @@ fn journal_round_trips_into_the_session_and_the_history() {
     let s = &h.state().settings.source;
     assert_eq!(s.kind, SourceKind::Replay);
     assert!(s.replay_path.contains("sessions"), "{}", s.replay_path);
+    // The replay plays: the recorded session's signal and its analysis.
+    until(&mut h, 20.0, |a| {
+        a.data.info.as_ref().is_some_and(|i| i.kind == "replay")
+            && a.data.window.is_some_and(|w| w.belly_share.is_some())
+    });
+}
+
+/// A signal whose belly band reads twice the counts of the chest band for
+/// the same stretch: both bands side by side (share 0.5) for 80 s, then
+/// belly breathing with a true share of 0.75 (0.857 in raw counts).
+fn two_gain_csv(dir: &Path) -> PathBuf {
+    use breathband::device::virtual_sensor::{VirtualParams, VirtualSensor};
+    let p = VirtualParams {
+        belly_share: 0.5,
+        belly_gain: 2.0,
+        belly_offset: 1200.0,
+        ..Default::default()
+    };
+    let schedule = "80:share=0.75".parse().unwrap();
+    let mut v = VirtualSensor::new(50.0, p, schedule, 5);
+    let mut csv = String::from("time_s,sample_index,chest,belly,flags\n");
+    for k in 0..50 * 400 {
+        let s = v.next_sample();
+        csv += &format!("{:.6},{k},{},{},0\n", k as f64 / 50.0, s.chest, s.belly);
+    }
+    let f = dir.join("two_gains.csv");
+    std::fs::write(&f, csv).unwrap();
+    f
+}
+
+#[test]
+fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = Settings {
+        disclaimer_seen: true,
+        practice_minutes: 3.0,
+        ..Default::default()
+    };
+    s.source.kind = SourceKind::Replay;
+    s.source.replay_path = two_gain_csv(tmp.path()).display().to_string();
+    s.source.replay_speed = 20.0;
+    let mut app = BreathbandApp::new(s);
+    app.sessions_dir = Some(tmp.path().join("sessions"));
+    app.connect(None);
+    let mut h = harness(app);
+    until(&mut h, 30.0, |a| a.data.now_s() > 12.0);
+    h.get_by_label("Start a guided session").click();
+    h.step();
+    h.get_by_label("Ready: check the bands").click();
+    h.step();
+    until(&mut h, 30.0, |a| {
+        breathband::app::practice::band_check(a.data.window.as_ref()).ok
+    });
+    h.get_by_label("Bands are fine: next").click();
+    h.step();
+    h.step();
+    h.get_by_label("Measure now (30 s)").click();
+    h.step();
+    let since = match &h.state().practice.as_ref().unwrap().calibration {
+        breathband::app::practice::Calibration::Measuring { since_s, .. } => *since_s,
+        c => panic!("not measuring: {c:?}"),
+    };
+    assert!(
+        since + 30.0 < 80.0,
+        "the side-by-side part is over: {since}"
+    );
+    until(&mut h, 30.0, |a| {
+        a.practice.as_ref().is_some_and(|f| {
+            matches!(
+                f.calibration,
+                breathband::app::practice::Calibration::Measured(_)
+            )
+        })
+    });
+    h.get_by_label_contains("Now move the chest band back up");
+    h.get_by_label("Chest band is back: next").click();
+    h.step();
+    assert_eq!(step(h.state()), Some(Step::Baseline));
+    until(&mut h, 10.0, |a| a.data.gains.method == "side_by_side");
+    let g = h.state().data.gains.clone();
+    assert!((g.belly / g.chest - 0.5).abs() < 0.05, "{g:?}");
+    until(&mut h, 90.0, |a| step(a) == Some(Step::Summary));
+    let share = h
+        .state()
+        .practice
+        .as_ref()
+        .unwrap()
+        .summary()
+        .belly_share
+        .unwrap();
+    assert!((share - 0.75).abs() < 0.04, "calibrated share {share}");
+    h.get_by_label("Close").click();
+    h.step();
+    until(&mut h, 10.0, |a| a.data.recorded.is_some());
+    let m = meta(&session_dir(tmp.path()));
+    assert_eq!(m["calibration"]["method"], "side_by_side");
+    let ratio =
+        m["calibration"]["chest"].as_f64().unwrap() / m["calibration"]["belly"].as_f64().unwrap();
+    assert!((ratio - 2.0).abs() < 0.2, "{ratio}");
+    assert_eq!(m["practice"]["calibration"]["source"], "measured");
+    assert!(
+        m["practice"]["calibration"]["correlation"]
+            .as_f64()
+            .unwrap()
+            > 0.9
+    );
+}
+
+#[test]
+fn disclaimer_is_shown_at_first_run_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut first = app(tmp.path(), "0.7");
+    first.settings.disclaimer_seen = false;
+    let mut h = harness(first);
+    h.step();
+    h.get_by_label("Before you start");
+    h.get_by_label("I understand").click();
+    h.step();
+    // The settings as they persist (serde, as eframe stores them).
+    let saved = serde_json::to_string(&h.state().settings).unwrap();
+    drop(h);
+    let settings: Settings = serde_json::from_str(&saved).unwrap();
+    let mut h = harness(BreathbandApp::new(settings));
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Before you start").is_none());
 }

@@ -133,6 +133,22 @@ fn fixture() -> tempfile::TempDir {
             },
         );
     }
+    // The 9th, 06:00: a guided session stopped at the band check (no
+    // practice step, no summary): its warm-up windows must not count.
+    let start = DateTime::parse_from_rfc3339("2026-03-09T06:00:00+01:00").unwrap();
+    let mut p = Practice::new(&start, 5.0, "6");
+    p.stopped_early = Some("dizzy".into());
+    make(
+        d,
+        Spec {
+            id: "2026-03-09_06-00-00",
+            start_local: "2026-03-09T06:00:00+01:00",
+            duration_s: 40.0,
+            practice: Some(p),
+            share_rate: Some((0.1, 20.0)),
+            ..Default::default()
+        },
+    );
     // The 9th: a complete practice with journal and summary.
     let start = DateTime::parse_from_rfc3339("2026-03-09T07:00:00+01:00").unwrap();
     let mut p = Practice::new(&start, 5.0, "6");
@@ -191,20 +207,35 @@ fn fixture() -> tempfile::TempDir {
             ..Default::default()
         },
     );
+    // Interrupted in its practice step (which began at 20 s): the record's
+    // summary is a few seconds old, the CSVs hold more, and the crash tore
+    // the last row of windows.csv.
     let start = DateTime::parse_from_rfc3339("2026-03-10T20:00:00+01:00").unwrap();
-    make(
+    let mut p = Practice::new(&start, 5.0, "6");
+    p.practice_start_s = Some(20.0);
+    p.summary = Some(summarize(&[window(30.0, 0.2, 7.0)], &[], &[], 20.0, 30.0));
+    let interrupted = make(
         d,
         Spec {
             id: "2026-03-10_20-00-00",
             start_local: "2026-03-10T20:00:00+01:00",
             status: SessionStatus::Recording,
             duration_s: 120.0,
-            practice: Some(Practice::new(&start, 5.0, "6")),
+            practice: Some(p),
             share_rate: Some((0.65, 7.0)),
-            breaths: vec![breath(30.0, Class::Belly), breath(40.0, Class::Belly)],
+            breaths: vec![
+                breath(10.0, Class::Chest),
+                breath(30.0, Class::Belly),
+                breath(40.0, Class::Belly),
+            ],
             ..Default::default()
         },
     );
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(interrupted.join("windows.csv"))
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"130.000,7.0,1.0,1.").unwrap();
     // The 11th: a broken session.json, and a folder without one.
     let broken = make(
         d,
@@ -275,6 +306,7 @@ fn sessions_json_lists_every_kind_of_session() {
         [
             "2026-03-08_00-30-00",
             "2026-03-08_23-50-00",
+            "2026-03-09_06-00-00",
             "2026-03-09_07-00-00",
             "2026-03-09_20-00-00",
             "2026-03-10_07-00-00",
@@ -315,9 +347,19 @@ fn sessions_json_lists_every_kind_of_session() {
         (&false.into(), &Value::Null)
     );
     assert_eq!(s["events"], serde_json::json!({}));
-    // Against the mean of the two sessions of the 8th (0.4).
+    // Against the mean of the two sessions of the 8th (0.4); the session
+    // stopped at the band check does not count.
     assert_eq!(s["trend"]["trend"], "better");
     close(&s["trend"]["difference"], 0.3);
+    assert_eq!(s["trend"]["previous_sessions"], 2);
+
+    let s = by_id(&v, "2026-03-09_06-00-00");
+    assert_eq!(s["status"], "stopped_early");
+    assert_eq!(
+        (&s["belly_share"], &s["rate_bpm"], &s["summary_from"]),
+        (&Value::Null, &Value::Null, &Value::Null)
+    );
+    close(&s["practised_min"], 0.0);
 
     let s = by_id(&v, "2026-03-09_20-00-00");
     assert_eq!(
@@ -343,7 +385,8 @@ fn sessions_json_lists_every_kind_of_session() {
     assert_eq!(s["dizzy"], true);
     close(&s["practised_min"], 1.5);
 
-    // Interrupted: left at `recording` long ago; its data reads back.
+    // Interrupted: left at `recording` long ago; its data reads back from
+    // the practice step on, up to the last whole row.
     let s = by_id(&v, "2026-03-10_20-00-00");
     assert_eq!(
         (&s["status"], &s["summary_from"]),
@@ -352,6 +395,7 @@ fn sessions_json_lists_every_kind_of_session() {
     close(&s["belly_share"], 0.65);
     close(&s["belly_breath_fraction"], 1.0);
     close(&s["planned_min"], 5.0);
+    close(&s["practised_min"], 100.0 / 60.0);
 
     for id in ["2026-03-11_07-00-00", "2026-03-11_08-00-00"] {
         let s = by_id(&v, id);
@@ -429,7 +473,7 @@ fn export_all_copies_files_and_writes_a_history_csv() {
         tmp.path(),
         &["export", "--all", "--out", out.to_str().unwrap()],
     ));
-    assert!(stdout.contains("exported 8 sessions"), "{stdout}");
+    assert!(stdout.contains("exported 9 sessions"), "{stdout}");
     let src = tmp.path().join("sessions/2026-03-09_07-00-00");
     for f in ["samples.csv", "windows.csv", "breaths.csv", "session.json"] {
         let copy = std::fs::read(out.join("2026-03-09_07-00-00").join(f)).unwrap();
@@ -459,11 +503,13 @@ fn export_all_copies_files_and_writes_a_history_csv() {
             "tension_after",
             "dizzy",
             "stopped_early",
-            "events"
+            "events",
+            "practised_min",
+            "planned_min"
         ]
     );
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
-    assert_eq!(rows.len(), 8);
+    assert_eq!(rows.len(), 9);
     let row = |id: &str| {
         rows.iter()
             .find(|r| &r[0] == id)
@@ -488,7 +534,9 @@ fn export_all_copies_files_and_writes_a_history_csv() {
             "3",
             "no",
             "",
-            ""
+            "",
+            "5.0",
+            "5.0"
         ]
     );
     assert_eq!(
@@ -508,7 +556,9 @@ fn export_all_copies_files_and_writes_a_history_csv() {
             "",
             "yes",
             "dizzy",
-            ""
+            "",
+            "1.5",
+            "5.0"
         ]
     );
     assert_eq!(row("2026-03-10_20-00-00")[5], "interrupted");
@@ -533,7 +583,7 @@ fn export_all_copies_files_and_writes_a_history_csv() {
     assert_eq!(std::fs::read(out.join("history.csv")).unwrap(), before);
     assert_eq!(
         std::fs::read_dir(&out).unwrap().count(),
-        9,
+        10,
         "no stray folders"
     );
 }

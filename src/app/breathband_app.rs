@@ -16,6 +16,7 @@ use crate::analysis::Output;
 use crate::audio::{AudioOutput, Command, CueStyle};
 use crate::pacer::{Lengthen, Pattern};
 use crate::session::meta::SessionStatus;
+use crate::session::practice::CalibrationSource;
 use crate::session::recorder::SessionTarget;
 use ringbuf::traits::Consumer;
 use std::path::PathBuf;
@@ -69,6 +70,14 @@ pub struct BreathbandApp {
     pub practice_auto: bool,
     /// Demo: press the dizziness stop at this device time.
     pub practice_stop_at: Option<f64>,
+    /// Folder of the guided session just closed, until the pipeline has
+    /// written it; then later journal edits are saved into it directly.
+    closed_dir: Option<PathBuf>,
+    /// The journal changed after the folder was closed (dizziness stop).
+    journal_dirty: bool,
+    journal_writer: Option<std::thread::JoinHandle<()>>,
+    /// A text field had the keyboard at the end of the last frame.
+    was_typing: bool,
 }
 
 impl BreathbandApp {
@@ -96,6 +105,10 @@ impl BreathbandApp {
             practice_pending: false,
             practice_auto: false,
             practice_stop_at: None,
+            closed_dir: None,
+            journal_dirty: false,
+            journal_writer: None,
+            was_typing: false,
         }
     }
 
@@ -133,10 +146,15 @@ impl BreathbandApp {
             return;
         };
         while let Some(pt) = p.display.try_pop() {
+            if let Some(f) = self.practice.as_mut() {
+                f.display_point(pt.t_s, pt.chest, pt.belly, &self.data.gains);
+            }
             self.data.push_point(pt);
         }
         let mut ended = false;
+        let mut connected = false;
         while let Ok(m) = p.msgs.try_recv() {
+            connected |= matches!(m, PipeMsg::Connected(..));
             if let (Some(f), PipeMsg::Analysis(o)) = (self.practice.as_mut(), &m) {
                 match o {
                     Output::Window(w) => f.window(w),
@@ -150,10 +168,60 @@ impl BreathbandApp {
         if let Some(c) = &p.counters {
             self.data.counters = c.snapshot();
         }
+        if connected {
+            self.apply_saved_calibration();
+        }
         if ended {
             self.reload_history();
         }
         self.practice_bookkeeping();
+    }
+
+    /// The key of the connected sensor for saved calibrations.
+    fn sensor_key(&self) -> Option<String> {
+        let info = self.data.info.as_ref()?;
+        info.device_id
+            .clone()
+            .or_else(|| info.usb_serial_number.clone())
+    }
+
+    /// The saved calibration of the connected sensor, if any.
+    fn saved_calibration(&self) -> Option<&super::settings::SavedCalibration> {
+        self.settings.calibrations.get(&self.sensor_key()?)
+    }
+
+    /// Uses the connected sensor's saved calibration, if it has one.
+    fn apply_saved_calibration(&mut self) {
+        let Some(g) = self.saved_calibration().map(|c| c.gains.clone()) else {
+            return;
+        };
+        if let Some(p) = &self.pipeline {
+            p.command(PipeCmd::SetGains(g));
+        }
+    }
+
+    /// What the calibration step says of the calibration in use, if it is
+    /// a saved one ("of 2026-11-30").
+    fn saved_calibration_text(&self) -> Option<String> {
+        let c = self.saved_calibration()?;
+        (self.data.gains == c.gains).then(|| format!("of {}", c.measured_on))
+    }
+
+    /// Applies gains just measured and keeps them for this sensor.
+    fn use_measured_gains(&mut self, g: crate::analysis::Gains) {
+        if let Some(p) = &self.pipeline {
+            p.command(PipeCmd::SetGains(g.clone()));
+        }
+        if let Some(key) = self.sensor_key() {
+            let measured_on = chrono::Local::now().format("%Y-%m-%d").to_string();
+            self.settings.calibrations.insert(
+                key,
+                super::settings::SavedCalibration {
+                    gains: g,
+                    measured_on,
+                },
+            );
+        }
     }
 
     fn handle(&mut self, cmd: SourceCommand, ctx: &egui::Context) {
@@ -228,16 +296,31 @@ impl BreathbandApp {
 
     /// Exports all sessions into `DATA_DIR/exports/<now>/` on a helper thread.
     pub fn export_all(&mut self) {
-        let (Some(h), Some(data)) = (
-            &self.history,
-            self.sessions_dir.as_ref().and_then(|s| s.parent()),
-        ) else {
+        if let Some(h) = &self.history {
+            self.export(h.entries.clone());
+        }
+    }
+
+    /// Exports the session in folder `dir` like [`Self::export_all`].
+    pub fn export_one(&mut self, dir: &std::path::Path) {
+        if let Some(h) = &self.history {
+            let one: Vec<_> = h
+                .entries
+                .iter()
+                .filter(|e| e.path == dir)
+                .cloned()
+                .collect();
+            self.export(one);
+        }
+    }
+
+    fn export(&mut self, entries: Vec<crate::session::history::SessionEntry>) {
+        let Some(data) = self.sessions_dir.as_ref().and_then(|s| s.parent()) else {
             return;
         };
         let out = data
             .join("exports")
             .join(chrono::Local::now().format("%Y-%m-%d_%H-%M-%S").to_string());
-        let entries = h.entries.clone();
         let (tx, rx) = std::sync::mpsc::channel();
         self.export_rx = Some(rx);
         self.export_note = Some("Exporting...".into());
@@ -268,6 +351,14 @@ impl BreathbandApp {
     }
 
     fn poll_history(&mut self) {
+        // Past midnight today's status and the streak are new: read again.
+        let stale = self
+            .history
+            .as_ref()
+            .is_some_and(|h| h.is_stale(chrono::Local::now().fixed_offset()));
+        if stale && self.history_rx.is_none() {
+            self.reload_history();
+        }
         if let Some(rx) = &self.history_rx {
             if let Ok(r) = rx.try_recv() {
                 match r {
@@ -331,8 +422,9 @@ impl BreathbandApp {
                 match f.step {
                     Step::Prepare if now - f.step_started_s >= 4.0 => f.go(Step::BandCheck, now),
                     Step::BandCheck if ok && now - f.step_started_s >= 4.0 => {
-                        f.go(Step::Baseline, now)
+                        f.go(Step::Calibrate, now)
                     }
+                    Step::Calibrate => f.keep_gains(CalibrationSource::Skipped, now),
                     _ => {}
                 }
             }
@@ -358,6 +450,7 @@ impl BreathbandApp {
                 }
             }
         }
+        self.save_late_journal();
         if matches!(step, Step::Summary | Step::Stopped) && self.pacer.is_some() {
             self.stop_pacer();
         }
@@ -369,6 +462,34 @@ impl BreathbandApp {
                 p.command(PipeCmd::SetBaseline(tidal));
             }
         }
+    }
+
+    /// Saves journal edits made after the session folder was closed (on the
+    /// advice screen after a dizziness stop) into its `session.json`, on a
+    /// helper thread, once the pipeline has finished writing the folder.
+    /// One write at a time: edits made meanwhile go in the next one.
+    fn save_late_journal(&mut self) {
+        if self
+            .journal_writer
+            .as_ref()
+            .is_some_and(|t| !t.is_finished())
+        {
+            return;
+        }
+        let (Some(dir), Some(f)) = (&self.closed_dir, &self.practice) else {
+            return;
+        };
+        let written = self.data.recorded.as_ref().is_some_and(|(d, _)| d == dir);
+        if !self.journal_dirty || !written {
+            return;
+        }
+        self.journal_dirty = false;
+        let (dir, record) = (dir.clone(), self.practice_record(f));
+        self.journal_writer = Some(std::thread::spawn(move || {
+            if let Err(e) = crate::session::meta::SessionMeta::update_practice(&dir, record) {
+                tracing::warn!("cannot save the journal: {e}");
+            }
+        }));
     }
 
     /// Writes the final practice record and closes the session folder.
@@ -389,7 +510,8 @@ impl BreathbandApp {
             reason,
         });
         // Until the pipeline confirms, do not send again.
-        self.data.recording = None;
+        self.closed_dir = self.data.recording.take();
+        self.journal_dirty = false;
     }
 
     fn practice_action(&mut self, a: PracticeAction) {
@@ -399,9 +521,22 @@ impl BreathbandApp {
         };
         match (a, f.step) {
             (PracticeAction::Next, Step::Prepare) => f.go(Step::BandCheck, now),
-            (PracticeAction::Next, Step::BandCheck) => f.go(Step::Baseline, now),
+            (PracticeAction::Next, Step::BandCheck) => f.go(Step::Calibrate, now),
+            (PracticeAction::MeasureGains, Step::Calibrate) => f.measure_gains(now),
+            (PracticeAction::AcceptGains, Step::Calibrate) => {
+                if let Some(g) = f.accept_gains(now) {
+                    self.use_measured_gains(g);
+                }
+            }
+            (PracticeAction::KeepSavedGains, Step::Calibrate) => {
+                f.keep_gains(CalibrationSource::Saved, now)
+            }
+            (PracticeAction::SkipCalibration, Step::Calibrate) => {
+                f.keep_gains(CalibrationSource::Skipped, now)
+            }
             (PracticeAction::Close, _) => {
                 self.close_recording();
+                self.save_late_journal();
                 self.practice = None;
             }
             _ => {}
@@ -426,7 +561,9 @@ impl BreathbandApp {
             .practice
             .as_ref()
             .is_some_and(|f| !matches!(f.step, Step::Summary | Step::Stopped));
-        if active && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+        // Esc stops, unless it is closing a text field (the journal note):
+        // egui drops the focus on Esc before this runs, so ask the last frame.
+        if active && !self.was_typing && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
             self.stop_dizzy();
         }
         egui::Panel::top("top").show(ui, |ui| {
@@ -509,6 +646,7 @@ impl BreathbandApp {
                                 self.connect(Some(&ctx));
                             }
                             Some(HistoryAction::ExportAll) => self.export_all(),
+                            Some(HistoryAction::Export(dir)) => self.export_one(&dir),
                             None => {}
                         }
                     }
@@ -519,12 +657,16 @@ impl BreathbandApp {
                 ui.separator();
             }
             let now = self.data.now_s();
+            let saved = self.saved_calibration_text();
             if let Some(f) = self.practice.as_mut() {
                 let before = (f.journal_before.clone(), f.journal_after.clone());
-                let act = practice_view::ui(ui, f, self.data.window.as_ref(), now);
+                let act =
+                    practice_view::ui(ui, f, self.data.window.as_ref(), now, saved.as_deref());
                 if before != (f.journal_before.clone(), f.journal_after.clone()) {
-                    // Journal edits reach session.json at the next sync.
+                    // Journal edits reach session.json at the next sync
+                    // (or, once the folder is closed, directly).
                     self.practice_synced = None;
+                    self.journal_dirty = true;
                 }
                 if let Some(a) = act {
                     self.practice_action(a);
@@ -551,6 +693,7 @@ impl BreathbandApp {
             ui.separator();
             self.settings.traces.ui(ui, &self.data);
         });
+        self.was_typing = ctx.egui_wants_keyboard_input();
         if !self.settings.disclaimer_seen {
             egui::Modal::new(egui::Id::unique("disclaimer")).show(&ctx, |ui| {
                 ui.heading("Before you start");
@@ -617,6 +760,23 @@ impl eframe::App for BreathbandApp {
         if self.pacer.is_some() {
             // The pacer animates: redraw at about 20 frames per second.
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Closing the window mid-session: keep the session, marked as
+        // stopped early so it is not taken for a full practice.
+        let running = self
+            .practice
+            .as_ref()
+            .is_some_and(|f| !matches!(f.step, Step::Summary | Step::Stopped));
+        if running {
+            if let Some(f) = self.practice.as_mut() {
+                f.stopped_early = Some("app closed".into());
+            }
+            if let (Some(p), Some(f)) = (&self.pipeline, &self.practice) {
+                p.command(PipeCmd::SetPractice(self.practice_record(f)));
+            }
         }
     }
 

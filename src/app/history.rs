@@ -30,6 +30,14 @@ impl History {
     }
 }
 
+impl History {
+    /// True once the local date is past the one this snapshot was made
+    /// for (its "today" and streak are then stale: reload).
+    pub fn is_stale(&self, now: chrono::DateTime<chrono::FixedOffset>) -> bool {
+        now.date_naive() != self.calendar.today.date
+    }
+}
+
 /// Loads the history of `data_dir` on a helper thread.
 pub fn load(data_dir: PathBuf) -> Receiver<Result<History, String>> {
     let (tx, rx) = channel();

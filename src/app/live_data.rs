@@ -119,6 +119,7 @@ impl LiveData {
                 }
                 self.link = LinkState::Live;
             }
+            PipeMsg::GainsChanged(g) => self.gains = g,
             PipeMsg::Analysis(Output::Window(w)) => {
                 let lost = matches!(
                     w.reason,

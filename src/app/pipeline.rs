@@ -96,6 +96,8 @@ pub enum PipeMsg {
     },
     /// Recording could not start or had to stop.
     RecordingFailed(String),
+    /// The band gains in use changed (after [`PipeCmd::SetGains`]).
+    GainsChanged(Gains),
 }
 
 /// What the UI asks of the pipeline.
@@ -112,6 +114,9 @@ pub enum PipeCmd {
     },
     /// The person's baseline tidal excursion for the over-breathing check.
     SetBaseline(Option<f64>),
+    /// New band gains (a calibration): the analysis restarts with them, the
+    /// traces use them, and the session records them.
+    SetGains(Gains),
 }
 
 /// Display rate of the traces, Hz.
@@ -220,6 +225,20 @@ impl Averager {
     }
 }
 
+/// The live analysis of the app: a window every 0.5 s, the first after 6 s.
+fn spawn_analysis(rate: f64, gains: &Gains) -> LiveAnalysis {
+    LiveAnalysis::spawn(
+        AnalysisConfig {
+            step_s: 0.5,
+            min_window_s: 6.0,
+            ..Default::default()
+        },
+        rate,
+        gains,
+        (rate * 30.0) as usize,
+    )
+}
+
 fn send(tx: &SyncSender<PipeMsg>, m: PipeMsg) {
     // Analysis output is small and regular; if the UI stalls for long, old
     // messages are not worth blocking the pipeline for.
@@ -278,6 +297,19 @@ fn run(
                         a.set_baseline(b);
                     }
                 }
+                PipeCmd::SetGains(g) => {
+                    if let Some((_, gains)) = device.as_mut() {
+                        analysis = Some(spawn_analysis(rate, &g));
+                        if let Some(av) = avg.as_mut() {
+                            av.gains = [g.chest, g.belly];
+                        }
+                        if let Some(w) = writer.as_mut() {
+                            w.set_gains(&g);
+                        }
+                        *gains = g.clone();
+                        send(&tx, PipeMsg::GainsChanged(g));
+                    }
+                }
                 PipeCmd::StopRecording { status, reason } => {
                     if let Some(w) = writer.take() {
                         let (dir, _, error) = w.finish(status, reason, &acq.counters.snapshot());
@@ -298,16 +330,7 @@ fn run(
                         let gains = gains_override
                             .clone()
                             .unwrap_or_else(|| Gains::from_device(&info));
-                        analysis = Some(LiveAnalysis::spawn(
-                            AnalysisConfig {
-                                step_s: 0.5,
-                                min_window_s: 6.0,
-                                ..Default::default()
-                            },
-                            rate,
-                            &gains,
-                            (rate * 30.0) as usize,
-                        ));
+                        analysis = Some(spawn_analysis(rate, &gains));
                         avg = Some(Averager {
                             every: (rate / DISPLAY_HZ).round().max(1.0) as u64,
                             sum: [0.0; 2],
@@ -383,8 +406,14 @@ fn run(
         std::thread::sleep(Duration::from_millis(15));
     }
     acq.stop();
-    // The app closed mid-session: keep what was recorded, marked as such.
-    if let Some(w) = writer.take() {
+    // The app closed mid-session: keep what was recorded, marked as such,
+    // with the last practice record the UI sent on its way out.
+    if let Some(mut w) = writer.take() {
+        while let Ok(c) = cmds.try_recv() {
+            if let PipeCmd::SetPractice(v) = c {
+                w.meta.practice = Some(v);
+            }
+        }
         let _ = w.finish(
             SessionStatus::Complete,
             "app closed".into(),

@@ -1,11 +1,14 @@
 //! The guided practice session as a state machine driven by the device
 //! clock (the trace time), so a test can replay five minutes in seconds:
-//! prepare -> band check -> baseline -> practice -> summary, with a
-//! "stop, I feel dizzy" exit from any step.
+//! prepare -> band check -> calibration (band gains, then baseline) ->
+//! practice -> summary, with a "stop, I feel dizzy" exit from any step.
 
-use crate::analysis::{Breath, Class, EventKind, NoSignalReason, SafetyEvent, WindowResult};
+use crate::analysis::calibration::{side_by_side, SideBySide};
+use crate::analysis::{Breath, Class, EventKind, Gains, NoSignalReason, SafetyEvent, WindowResult};
 use crate::session::journal::Journal;
-use crate::session::practice::{compare, summarize, Baseline, Practice, Summary};
+use crate::session::practice::{
+    compare, summarize, Baseline, CalibrationSource, CalibrationStep, Practice, Summary,
+};
 use chrono::{DateTime, FixedOffset};
 
 /// Where the session is.
@@ -15,6 +18,9 @@ pub enum Step {
     Prepare,
     /// Both bands must show breathing with enough quality.
     BandCheck,
+    /// Band gains: measured side by side, reused from an earlier session,
+    /// or skipped (see [`Calibration`]).
+    Calibrate,
     /// 30 s of relaxed breathing: the baseline for the over-breathing check.
     Baseline,
     /// The timed practice with pacer and feedback.
@@ -27,6 +33,28 @@ pub enum Step {
 
 /// Length of the baseline step, s of signal.
 pub const BASELINE_S: f64 = 30.0;
+/// Length of the side-by-side gain measurement, s of signal (the engine
+/// refuses less than 20 s).
+pub const CALIBRATION_S: f64 = 30.0;
+
+/// Where the calibration step is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Calibration {
+    /// Choosing: measure now, reuse saved gains, or skip.
+    Choose,
+    /// Both bands around the belly, one above the other, since `since_s`:
+    /// raw counts (display points divided by the gains in use).
+    Measuring {
+        since_s: f64,
+        times: Vec<f64>,
+        chest: Vec<f64>,
+        belly: Vec<f64>,
+    },
+    /// Measured; the person now moves the chest band back up.
+    Measured(SideBySide),
+    /// The engine refused the measurement (why, and what to do).
+    Refused(String),
+}
 /// Feedback is given at most once per this many breaths.
 pub const FEEDBACK_EVERY_BREATHS: usize = 3;
 /// Least quality for the band check to pass.
@@ -115,6 +143,9 @@ pub struct PracticeFlow {
     pub planned_s: f64,
     /// Device time when the current step started.
     pub step_started_s: f64,
+    /// The calibration step's progress, and how the gains were set.
+    pub calibration: Calibration,
+    pub calibration_step: Option<CalibrationStep>,
     /// Baseline tidal excursion and rate, once measured.
     pub baseline: Option<(f64, f64)>,
     baseline_sum: (f64, f64, u32),
@@ -148,6 +179,8 @@ impl PracticeFlow {
             step: Step::Prepare,
             planned_s: minutes.clamp(3.0, 10.0) * 60.0,
             step_started_s: now_s,
+            calibration: Calibration::Choose,
+            calibration_step: None,
             baseline: None,
             baseline_sum: (0.0, 0.0, 0),
             windows: Vec::new(),
@@ -189,6 +222,8 @@ impl PracticeFlow {
             baseline: self
                 .baseline
                 .map(|(tidal, rate_bpm)| Baseline { tidal, rate_bpm }),
+            calibration: self.calibration_step,
+            practice_start_s: self.practice_start_s,
             summary: self.practice_start_s.map(|_| self.summary()),
             ..Practice::new(&self.start_local, self.planned_s / 60.0, pattern)
         }
@@ -201,6 +236,83 @@ impl PracticeFlow {
         if step == Step::Practice {
             self.practice_start_s = Some(now_s);
         }
+    }
+
+    /// Starts (or restarts) the side-by-side gain measurement at `now_s`.
+    pub fn measure_gains(&mut self, now_s: f64) {
+        self.calibration = Calibration::Measuring {
+            since_s: now_s,
+            times: Vec::new(),
+            chest: Vec::new(),
+            belly: Vec::new(),
+        };
+    }
+
+    /// Takes one display point (`chest`, `belly` in the units of `gains`,
+    /// the gains the pipeline uses now) while the gains are measured; after
+    /// [`CALIBRATION_S`] runs the engine's side-by-side calibration.
+    pub fn display_point(&mut self, t_s: f64, chest: f64, belly: f64, gains: &Gains) {
+        let Calibration::Measuring {
+            since_s,
+            times,
+            chest: c,
+            belly: b,
+        } = &mut self.calibration
+        else {
+            return;
+        };
+        if t_s < *since_s {
+            return;
+        }
+        times.push(t_s);
+        c.push(chest / gains.chest);
+        b.push(belly / gains.belly);
+        let span = t_s - times[0];
+        if span < CALIBRATION_S {
+            return;
+        }
+        let rate_hz = (times.len() - 1) as f64 / span;
+        self.calibration = match side_by_side(c, b, rate_hz, gains) {
+            Ok(r) => Calibration::Measured(r),
+            Err(e) => Calibration::Refused(e.to_string()),
+        };
+    }
+
+    /// Seconds of the gain measurement still to go.
+    pub fn calibration_left_s(&self, now_s: f64) -> Option<f64> {
+        match &self.calibration {
+            Calibration::Measuring { since_s, .. } => {
+                Some((CALIBRATION_S - (now_s - since_s)).max(0.0))
+            }
+            _ => None,
+        }
+    }
+
+    /// Takes the measured gains and goes on to the baseline; returns the
+    /// gains for the pipeline (None if nothing was measured).
+    pub fn accept_gains(&mut self, now_s: f64) -> Option<Gains> {
+        let Calibration::Measured(r) = &self.calibration else {
+            return None;
+        };
+        let gains = r.gains.clone();
+        self.calibration_step = Some(CalibrationStep {
+            source: CalibrationSource::Measured,
+            correlation: Some(r.correlation),
+            raw_ratio: Some(r.raw_ratio),
+        });
+        self.go(Step::Baseline, now_s);
+        Some(gains)
+    }
+
+    /// Goes on to the baseline with gains set elsewhere: `Saved` (an
+    /// earlier session's, already applied) or `Skipped` (the device's).
+    pub fn keep_gains(&mut self, source: CalibrationSource, now_s: f64) {
+        self.calibration_step = Some(CalibrationStep {
+            source,
+            correlation: None,
+            raw_ratio: None,
+        });
+        self.go(Step::Baseline, now_s);
     }
 
     /// Seconds left in the practice step.
@@ -265,9 +377,24 @@ impl PracticeFlow {
                 EventKind::OverBreathingFast | EventKind::OverBreathingDeep
             )
         {
-            self.slow_down = Some(format!("{} Take a break if you need one.", e.kind.advice()));
+            let a = e.kind.advice();
+            self.slow_down = Some(if a.contains("break") {
+                a.to_string()
+            } else {
+                format!("{a} Take a break if you need one.")
+            });
         } else if e.end_s.is_some() {
-            self.slow_down = None;
+            // The prompt goes when no over-breathing sign is open any more.
+            let open = self.events.iter().any(|x| {
+                x.end_s.is_none()
+                    && matches!(
+                        x.kind,
+                        EventKind::OverBreathingFast | EventKind::OverBreathingDeep
+                    )
+            });
+            if !open {
+                self.slow_down = None;
+            }
         }
     }
 
@@ -331,6 +458,77 @@ mod tests {
         );
         f.breath(&breath(Class::Paradoxical, 25.0));
         assert!(f.feedback.as_ref().unwrap().0.starts_with("Paradoxical"));
+    }
+
+    #[test]
+    fn slow_down_prompt_stays_until_every_over_breathing_sign_ends() {
+        let mut f = PracticeFlow::new(0.0, 5.0, chrono::Local::now().fixed_offset());
+        f.go(Step::Practice, 0.0);
+        let ev = |kind, start_s, end_s| SafetyEvent {
+            kind,
+            start_s,
+            end_s,
+            value: 1.0,
+        };
+        f.event(&ev(EventKind::OverBreathingFast, 40.0, None));
+        let prompt = f.slow_down.clone().unwrap();
+        assert_eq!(prompt.matches("break").count(), 1, "{prompt}");
+        f.event(&ev(EventKind::OverBreathingDeep, 50.0, None));
+        assert!(f.slow_down.as_ref().unwrap().contains("Take a break"));
+        // A breath hold ending says nothing about over-breathing.
+        f.event(&ev(EventKind::BreathHold, 55.0, None));
+        f.event(&ev(EventKind::BreathHold, 55.0, Some(66.0)));
+        assert!(f.slow_down.is_some());
+        f.event(&ev(EventKind::OverBreathingFast, 40.0, Some(70.0)));
+        assert!(f.slow_down.is_some(), "the deep one is still open");
+        f.event(&ev(EventKind::OverBreathingDeep, 50.0, Some(80.0)));
+        assert!(f.slow_down.is_none());
+    }
+
+    #[test]
+    fn calibration_measures_30_s_side_by_side_then_goes_to_the_baseline() {
+        use crate::device::schedule::Schedule;
+        use crate::device::virtual_sensor::{VirtualParams, VirtualSensor};
+        let p = VirtualParams {
+            belly_share: 0.5,
+            belly_gain: 3.0,
+            belly_offset: 600.0,
+            ..Default::default()
+        };
+        let mut v = VirtualSensor::new(25.0, p, Schedule::default(), 3);
+        let mut f = PracticeFlow::new(0.0, 5.0, chrono::Local::now().fixed_offset());
+        f.go(Step::Calibrate, 10.0);
+        assert_eq!(f.accept_gains(10.0), None, "nothing measured yet");
+        f.measure_gains(10.0);
+        // The display points arrive in the units of the gains in use.
+        let in_use = Gains {
+            chest: 2.0,
+            belly: 2.0,
+            method: "device".into(),
+            unit: "mm".into(),
+        };
+        for k in 0..25 * 45 {
+            let s = v.next_sample();
+            let t = k as f64 / 25.0;
+            f.display_point(t, s.chest as f64 * 2.0, s.belly as f64 * 2.0, &in_use);
+            if t < 39.9 {
+                assert!(
+                    matches!(f.calibration, Calibration::Measuring { .. }),
+                    "{t}"
+                );
+            }
+        }
+        let g = f.accept_gains(45.0).expect("measured");
+        assert_eq!(
+            (g.chest, g.method.as_str(), g.unit.as_str()),
+            (2.0, "side_by_side", "mm")
+        );
+        assert!((g.belly - 2.0 / 3.0).abs() < 0.05, "{g:?}");
+        assert_eq!(f.step, Step::Baseline);
+        let rec = f.record("6");
+        let c = rec.calibration.unwrap();
+        assert_eq!(c.source, CalibrationSource::Measured);
+        assert!(c.correlation.unwrap() > 0.9);
     }
 
     #[test]

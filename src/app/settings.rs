@@ -2,7 +2,9 @@
 
 use super::panels::source_picker::SourceSettings;
 use super::panels::traces::TracesView;
+use crate::analysis::Gains;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Key of the settings in eframe's storage.
 pub const KEY: &str = "breathband-settings";
@@ -25,6 +27,17 @@ pub struct Settings {
     pub disclaimer_seen: bool,
     /// Length of a guided practice, minutes (3 to 10).
     pub practice_minutes: f64,
+    /// Band gains measured side by side, by sensor (its device id), reused
+    /// by later sessions with the same sensor.
+    pub calibrations: BTreeMap<String, SavedCalibration>,
+}
+
+/// A side-by-side calibration kept for one sensor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedCalibration {
+    pub gains: Gains,
+    /// Local date it was measured (`2026-11-30`).
+    pub measured_on: String,
 }
 
 impl Default for Settings {
@@ -38,6 +51,7 @@ impl Default for Settings {
             muted: false,
             disclaimer_seen: false,
             practice_minutes: 5.0,
+            calibrations: BTreeMap::new(),
         }
     }
 }

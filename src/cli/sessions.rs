@@ -13,8 +13,9 @@ pub struct SessionsArgs {
     /// Print one JSON object on stdout.
     #[arg(long)]
     json: bool,
-    /// Weeks of the practice calendar to show.
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    /// Weeks of the practice calendar to show (1 to 520).
+    #[arg(long, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=520))]
     weeks: u32,
     /// Take this as the current time (RFC 3339), instead of the clock.
     #[arg(long, hide = true, value_parser = parse_now)]

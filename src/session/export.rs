@@ -10,7 +10,7 @@ pub const SESSION_FILES: [&str; 4] = ["samples.csv", "windows.csv", "breaths.csv
 /// Name of the history table in the export folder.
 pub const HISTORY_CSV: &str = "history.csv";
 /// Columns of `history.csv`.
-pub const HISTORY_COLUMNS: [&str; 15] = [
+pub const HISTORY_COLUMNS: [&str; 17] = [
     "id",
     "date",
     "time",
@@ -26,6 +26,8 @@ pub const HISTORY_COLUMNS: [&str; 15] = [
     "dizzy",
     "stopped_early",
     "events",
+    "practised_min",
+    "planned_min",
 ];
 
 /// Why an export did not happen.
@@ -146,7 +148,7 @@ pub fn history_csv(entries: &[SessionEntry]) -> Vec<u8> {
 }
 
 /// One `history.csv` row, cells in [`HISTORY_COLUMNS`] order.
-pub fn history_row(e: &SessionEntry) -> [String; 15] {
+pub fn history_row(e: &SessionEntry) -> [String; 17] {
     let num = |v: Option<f64>, digits: usize| v.map_or(String::new(), |v| format!("{v:.digits$}"));
     let int = |v: Option<u8>| v.map_or(String::new(), |v| v.to_string());
     let start = e.start_local();
@@ -171,6 +173,8 @@ pub fn history_row(e: &SessionEntry) -> [String; 15] {
             .to_string(),
         e.stopped_early().map_or(String::new(), defuse_formula),
         events.join(" "),
+        num(e.minutes(), 1),
+        num(e.planned_min(), 1),
     ]
 }
 

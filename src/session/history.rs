@@ -1,7 +1,7 @@
 //! Past sessions read back from the data directory: one [`SessionEntry`] per
-//! session folder, with its practice record, or a summary recomputed from
-//! `windows.csv`/`breaths.csv` when the record has none (an interrupted
-//! session, a plain `record`). A folder that cannot be read is listed as
+//! session folder, with its practice record's summary, or for a plain
+//! `record` (no practice record) a summary recomputed from
+//! `windows.csv`/`breaths.csv`. A folder that cannot be read is listed as
 //! `unreadable` with the reason; nothing here panics on bad files.
 
 use super::journal::Journal;
@@ -96,10 +96,16 @@ impl SessionEntry {
         self.meta.as_ref().map(|m| m.duration_s)
     }
 
-    /// Minutes practised: the summary's span, else the recording length.
+    /// Minutes practised: the summary's span; 0 for a guided session that
+    /// never reached the practice step; else (a plain recording) its length.
     pub fn minutes(&self) -> Option<f64> {
-        let from_summary = self.summary.as_ref().map(|s| s.minutes);
-        from_summary.or_else(|| self.duration_s().map(|d| d / 60.0))
+        if let Some(s) = &self.summary {
+            return Some(s.minutes);
+        }
+        if self.practice.is_some() {
+            return Some(0.0);
+        }
+        self.duration_s().map(|d| d / 60.0)
     }
 
     pub fn planned_min(&self) -> Option<f64> {
@@ -243,10 +249,21 @@ pub fn read_session(dir: &Path, now: DateTime<Utc>) -> SessionEntry {
         Err(w) => e.warnings.push(w),
     }
     e.status = status_of(&meta, e.practice.as_ref(), now);
-    if let Some(s) = e.practice.as_ref().and_then(|p| p.summary.clone()) {
-        e.summary = Some(s);
-        e.summary_source = Some(SummarySource::Practice);
-    } else {
+    // What to summarize from the files, if anything: a plain recording
+    // whole; an interrupted guided session from its practice step on (its
+    // record's summary can be a few seconds old). A guided session that
+    // never reached the practice has no summary: its warm-up breathing must
+    // not count in trends and comparisons.
+    let record = e.practice.as_ref().and_then(|p| p.summary.clone());
+    let from_files = match &e.practice {
+        None => Some((0.0, meta.duration_s)),
+        Some(p) if e.status == Status::Interrupted => p.practice_start_s.map(|s| {
+            let planned = p.planned_min.map_or(f64::INFINITY, |m| s + m * 60.0);
+            (s, planned.min(meta.duration_s))
+        }),
+        Some(_) => None,
+    };
+    if let Some((start_s, end_s)) = from_files {
         match (
             read_windows(&dir.join("windows.csv")),
             read_breaths(&dir.join("breaths.csv")),
@@ -256,13 +273,17 @@ pub fn read_session(dir: &Path, now: DateTime<Utc>) -> SessionEntry {
                     &w,
                     &b,
                     &meta.safety_events,
-                    0.0,
-                    meta.duration_s,
+                    start_s,
+                    end_s,
                 ));
                 e.summary_source = Some(SummarySource::Files);
             }
             (Err(w), _) | (_, Err(w)) => e.warnings.push(w),
         }
+    }
+    if e.summary.is_none() && record.is_some() {
+        e.summary = record;
+        e.summary_source = Some(SummarySource::Practice);
     }
     e.meta = Some(meta);
     e

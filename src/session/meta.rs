@@ -116,6 +116,15 @@ impl SessionMeta {
         Ok(())
     }
 
+    /// Replaces the `practice` record of the closed session in `dir` (a
+    /// journal entered after the session ended), keeping everything else.
+    pub fn update_practice(dir: &Path, practice: serde_json::Value) -> Result<(), String> {
+        let mut m = Self::read(dir)?;
+        m.practice = Some(practice);
+        m.write_atomic(dir)
+            .map_err(|e| format!("{}: {e}", dir.join("session.json").display()))
+    }
+
     /// Reads `session.json` from a session folder.
     pub fn read(dir: &Path) -> Result<Self, String> {
         let p = dir.join("session.json");

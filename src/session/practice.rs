@@ -72,8 +72,37 @@ pub struct Practice {
     pub journal_before: Option<Journal>,
     pub journal_after: Option<Journal>,
     pub baseline: Option<Baseline>,
-    /// Written when the practice step ends (also when stopped early).
+    /// How the band gains of this session were set (the calibration step).
+    pub calibration: Option<CalibrationStep>,
+    /// Device time (s, the `time_s` of the session's CSVs) when the practice
+    /// step began; lets an interrupted session be summarized from its files.
+    pub practice_start_s: Option<f64>,
+    /// Written as the practice runs (every few seconds) and when it ends
+    /// (also when stopped early); none if it never reached the practice.
     pub summary: Option<Summary>,
+}
+
+/// Where the band gains of a guided session came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalibrationSource {
+    /// Measured in this session (side by side, both bands on the belly).
+    Measured,
+    /// Measured in an earlier session with the same sensor, and reused.
+    Saved,
+    /// Skipped: the device's stated scale (or raw counts).
+    Skipped,
+}
+
+/// The calibration step of a guided session (the gains themselves are in
+/// `session.json`'s `calibration`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationStep {
+    pub source: CalibrationSource,
+    /// Correlation of the bands during a side-by-side measurement.
+    pub correlation: Option<f64>,
+    /// Raw excursion ratio belly/chest during a side-by-side measurement.
+    pub raw_ratio: Option<f64>,
 }
 
 impl Practice {

@@ -140,6 +140,14 @@ impl SessionWriter {
         })
     }
 
+    /// Records new band gains (a calibration during the session) in
+    /// `session.json` (written at the next flush).
+    pub fn set_gains(&mut self, gains: &Gains) {
+        if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(gains) {
+            self.meta.calibration = m;
+        }
+    }
+
     /// Session time of the newest sample written, s.
     pub fn time_s(&self) -> f64 {
         self.last_index

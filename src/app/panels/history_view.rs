@@ -4,6 +4,8 @@
 
 use crate::app::history::History;
 use crate::session::adherence::SlotState;
+use crate::session::history::SessionEntry;
+use chrono::Datelike;
 use egui::{Color32, RichText, Sense, Vec2};
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
 use std::path::PathBuf;
@@ -22,6 +24,8 @@ fn slot_color(s: SlotState) -> Color32 {
 pub enum HistoryAction {
     /// Replay this session folder in the live view.
     Replay(PathBuf),
+    /// Export this session's CSVs (and a one-line history CSV).
+    Export(PathBuf),
     /// Export every session's CSVs and a history CSV.
     ExportAll,
 }
@@ -52,79 +56,14 @@ pub fn ui(ui: &mut egui::Ui, h: &History, export_note: Option<&str>) -> Option<H
     if let Some(n) = export_note {
         ui.label(n);
     }
-    ui.label("Calendar (top half of each day: morning, bottom: evening; green done, yellow partial, red missed)");
-    let cell = 22.0;
-    let rows = c.days.len().div_ceil(7).max(1);
-    let (rect, _) = ui.allocate_exact_size(
-        Vec2::new(7.0 * (cell + 4.0), rows as f32 * (cell + 4.0)),
-        Sense::hover(),
-    );
-    let p = ui.painter_at(rect);
-    for (k, d) in c.days.iter().enumerate() {
-        let (col, row) = ((k % 7) as f32, (k / 7) as f32);
-        let min = rect.min + Vec2::new(col * (cell + 4.0), row * (cell + 4.0));
-        let top = egui::Rect::from_min_size(min, Vec2::new(cell, cell / 2.0));
-        let bottom = egui::Rect::from_min_size(
-            min + Vec2::new(0.0, cell / 2.0),
-            Vec2::new(cell, cell / 2.0),
-        );
-        p.rect_filled(top, 2.0, slot_color(d.morning));
-        p.rect_filled(bottom, 2.0, slot_color(d.evening));
-    }
-    let pts = |f: &dyn Fn(&crate::session::history::SessionEntry) -> Option<f64>| -> Vec<[f64; 2]> {
-        h.entries
-            .iter()
-            .enumerate()
-            .filter_map(|(k, e)| Some([k as f64 + 1.0, f(e)?]))
-            .collect()
-    };
-    let share = pts(&|e| e.belly_share().map(|s| s * 100.0));
-    let before = pts(&|e| e.journal_before().and_then(|j| j.neck_pain).map(f64::from));
-    let after = pts(&|e| e.journal_after().and_then(|j| j.neck_pain).map(f64::from));
-    let rate = pts(&|e| e.summary.as_ref().and_then(|s| s.rate_bpm));
-    ui.label("Trends by session: belly share %, rate, neck pain before and after (0-10)");
-    Plot::new("trends")
-        .height(160.0)
-        .legend(Legend::default())
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_x(0.5)
-        .include_x(h.entries.len() as f64 + 0.5)
-        .include_y(0.0)
-        .include_y(100.0)
-        .x_axis_label("session")
-        .show(ui, |pl| {
-            let (blue, orange) = (crate::app::style::BELLY, crate::app::style::CHEST);
-            pl.line(Line::new("belly share %", PlotPoints::from(share.clone())).color(blue));
-            pl.points(
-                Points::new("belly share %", PlotPoints::from(share.clone()))
-                    .radius(4.0)
-                    .color(blue),
-            );
-            pl.line(Line::new("rate /min", PlotPoints::from(rate.clone())).color(orange));
-            pl.points(
-                Points::new("rate /min", PlotPoints::from(rate))
-                    .radius(4.0)
-                    .color(orange),
-            );
-            pl.points(
-                Points::new("pain before", PlotPoints::from(before))
-                    .radius(4.0)
-                    .color(Color32::from_rgb(210, 60, 60)),
-            );
-            pl.points(
-                Points::new("pain after", PlotPoints::from(after))
-                    .radius(4.0)
-                    .color(Color32::from_rgb(46, 160, 90)),
-            );
-        });
+    calendar_grid(ui, c);
+    trends(ui, h);
     egui::ScrollArea::vertical()
         .max_height(220.0)
         .show(ui, |ui| {
             egui::Grid::new("sessions")
                 .striped(true)
-                .num_columns(7)
+                .num_columns(8)
                 .show(ui, |ui| {
                     for t in [
                         "Session",
@@ -133,6 +72,7 @@ pub fn ui(ui: &mut egui::Ui, h: &History, export_note: Option<&str>) -> Option<H
                         "Status",
                         "Belly share",
                         "Pain before/after",
+                        "",
                         "",
                     ] {
                         ui.label(RichText::new(t).strong());
@@ -163,9 +103,173 @@ pub fn ui(ui: &mut egui::Ui, h: &History, export_note: Option<&str>) -> Option<H
                         {
                             act = Some(HistoryAction::Replay(e.path.clone()));
                         }
+                        if ui
+                            .button("Export session")
+                            .on_hover_text(
+                                "Copy this session's CSVs and a history.csv line into a new folder under exports/",
+                            )
+                            .clicked()
+                        {
+                            act = Some(HistoryAction::Export(e.path.clone()));
+                        }
                         ui.end_row();
                     }
                 });
         });
     act
+}
+
+/// The last weeks, one column per weekday (Monday first), each day split
+/// into its morning (top) and evening (bottom) slot, with its day of month.
+fn calendar_grid(ui: &mut egui::Ui, c: &crate::session::adherence::Calendar) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Calendar: top half morning, bottom half evening.");
+        for (s, name) in [
+            (SlotState::Done, "done"),
+            (SlotState::Partial, "partial"),
+            (SlotState::Missed, "missed"),
+            (SlotState::Open, "still open"),
+        ] {
+            let (r, _) = ui.allocate_exact_size(Vec2::splat(12.0), Sense::hover());
+            ui.painter().rect_filled(r, 2.0, slot_color(s));
+            ui.label(name);
+        }
+    });
+    let Some(first) = c.days.first() else {
+        return;
+    };
+    let (cell, gap, head) = (26.0_f32, 4.0_f32, 16.0_f32);
+    let lead = first.date.weekday().num_days_from_monday() as usize;
+    let rows = (lead + c.days.len()).div_ceil(7).max(1);
+    let (rect, _) = ui.allocate_exact_size(
+        Vec2::new(7.0 * (cell + gap), head + rows as f32 * (cell + gap)),
+        Sense::hover(),
+    );
+    let p = ui.painter_at(rect);
+    let text = ui.visuals().text_color();
+    for (k, name) in ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+        .iter()
+        .enumerate()
+    {
+        p.text(
+            rect.min + Vec2::new(k as f32 * (cell + gap) + cell / 2.0, head / 2.0),
+            egui::Align2::CENTER_CENTER,
+            name,
+            egui::FontId::proportional(11.0),
+            text,
+        );
+    }
+    for (k, d) in c.days.iter().enumerate() {
+        let at = lead + k;
+        let (col, row) = ((at % 7) as f32, (at / 7) as f32);
+        let min = rect.min + Vec2::new(col * (cell + gap), head + row * (cell + gap));
+        let top = egui::Rect::from_min_size(min, Vec2::new(cell, cell / 2.0));
+        let bottom = egui::Rect::from_min_size(
+            min + Vec2::new(0.0, cell / 2.0),
+            Vec2::new(cell, cell / 2.0),
+        );
+        p.rect_filled(top, 2.0, slot_color(d.morning));
+        p.rect_filled(bottom, 2.0, slot_color(d.evening));
+        if d.date == c.today.date {
+            p.rect_stroke(
+                egui::Rect::from_min_size(min, Vec2::splat(cell)),
+                2.0,
+                (2.0, text),
+                egui::StrokeKind::Outside,
+            );
+        }
+        p.text(
+            min + Vec2::splat(cell / 2.0),
+            egui::Align2::CENTER_CENTER,
+            d.date.day().to_string(),
+            egui::FontId::proportional(11.0),
+            Color32::WHITE,
+        );
+    }
+}
+
+/// Local start date of a session as days since 1970-01-01 (with the time
+/// of day as a fraction), the x axis of the trends.
+fn day_number(e: &SessionEntry) -> Option<f64> {
+    let t = e.start_local()?.naive_local();
+    Some(t.and_utc().timestamp() as f64 / 86_400.0)
+}
+
+fn date_label(x: f64) -> String {
+    chrono::DateTime::from_timestamp((x * 86_400.0).round() as i64, 0)
+        .map_or_else(String::new, |t| t.format("%d %b").to_string())
+}
+
+/// Belly share over the sessions (one plot, 0-100 %), and rate and neck
+/// pain before/after (a second plot, same dates): each on its own scale.
+fn trends(ui: &mut egui::Ui, h: &History) {
+    let pts = |f: &dyn Fn(&SessionEntry) -> Option<f64>| -> Vec<[f64; 2]> {
+        h.entries
+            .iter()
+            .filter_map(|e| Some([day_number(e)?, f(e)?]))
+            .collect()
+    };
+    let share = pts(&|e| e.belly_share().map(|s| s * 100.0));
+    let rate = pts(&|e| e.summary.as_ref().and_then(|s| s.rate_bpm));
+    let before = pts(&|e| e.journal_before().and_then(|j| j.neck_pain).map(f64::from));
+    let after = pts(&|e| e.journal_after().and_then(|j| j.neck_pain).map(f64::from));
+    let xs: Vec<f64> = h.entries.iter().filter_map(day_number).collect();
+    let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo.is_finite() {
+        (lo.floor() - 0.5, hi.ceil() + 0.5)
+    } else {
+        (0.0, 1.0)
+    };
+    let plot = |id: &'static str| {
+        Plot::new(id)
+            .height(120.0)
+            .legend(Legend::default())
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .include_x(lo)
+            .include_x(hi)
+            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 7.0, 28.0]))
+            .x_axis_formatter(|m, _| date_label(m.value))
+    };
+    let series =
+        |pl: &mut egui_plot::PlotUi<'_>, name: &str, v: &[[f64; 2]], c: Color32, line: bool| {
+            if line {
+                pl.line(Line::new(name, PlotPoints::from(v.to_vec())).color(c));
+            }
+            pl.points(
+                Points::new(name, PlotPoints::from(v.to_vec()))
+                    .radius(4.0)
+                    .color(c),
+            );
+        };
+    ui.label("Belly share by session (%)");
+    plot("trend_share")
+        .include_y(0.0)
+        .include_y(100.0)
+        .show(ui, |pl| {
+            series(pl, "belly share %", &share, crate::app::style::BELLY, true);
+        });
+    ui.label("Rate (breaths/min) and neck pain (0-10) by session");
+    plot("trend_rate_pain")
+        .include_y(0.0)
+        .include_y(10.0)
+        .show(ui, |pl| {
+            series(pl, "rate /min", &rate, crate::app::style::CHEST, true);
+            series(
+                pl,
+                "pain before",
+                &before,
+                Color32::from_rgb(210, 60, 60),
+                false,
+            );
+            series(
+                pl,
+                "pain after",
+                &after,
+                Color32::from_rgb(46, 160, 90),
+                false,
+            );
+        });
 }

@@ -1,8 +1,11 @@
-//! The guided session's screens: prepare, band check, baseline, practice,
-//! summary, and the advice after a dizziness stop.
+//! The guided session's screens: prepare, band check, calibration (band
+//! gains, then the baseline), practice, summary, and the advice after a
+//! dizziness stop.
 
 use crate::analysis::WindowResult;
-use crate::app::practice::{band_check, PracticeFlow, Step, BASELINE_S};
+use crate::app::practice::{
+    band_check, Calibration, PracticeFlow, Step, BASELINE_S, CALIBRATION_S,
+};
 use crate::app::style::{class_color, class_words};
 use egui::RichText;
 
@@ -10,6 +13,14 @@ use egui::RichText;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PracticeAction {
     Next,
+    /// Measure the band gains now (both bands on the belly).
+    MeasureGains,
+    /// Take the gains just measured (the chest band is back in place).
+    AcceptGains,
+    /// Keep the calibration from an earlier session, already in use.
+    KeepSavedGains,
+    /// Go on without calibrating (the sensor's own scale).
+    SkipCalibration,
     /// Leave the flow (summary read, or cancelled before practice).
     Close,
 }
@@ -27,12 +38,14 @@ pub fn stop_button(ui: &mut egui::Ui) -> bool {
     .clicked()
 }
 
-/// Shows the current step.
+/// Shows the current step. `saved_calibration` describes the calibration
+/// from an earlier session that is in use now (e.g. "of 2026-11-30"), if any.
 pub fn ui(
     ui: &mut egui::Ui,
     f: &mut PracticeFlow,
     w: Option<&WindowResult>,
     now_s: f64,
+    saved_calibration: Option<&str>,
 ) -> Option<PracticeAction> {
     let mut act = None;
     match f.step {
@@ -69,14 +82,15 @@ pub fn ui(
                 act = Some(PracticeAction::Next);
             }
         }
+        Step::Calibrate => act = calibrate(ui, f, now_s, saved_calibration),
         Step::Baseline => {
-            ui.heading("3. Your baseline");
+            ui.heading("4. Your usual breathing");
             ui.label("Breathe as you usually do, without trying to change anything.");
             let left = (BASELINE_S - (now_s - f.step_started_s)).max(0.0);
             ui.label(RichText::new(format!("{left:.0} s")).size(28.0));
         }
         Step::Practice => {
-            ui.heading("4. Practice: let the belly rise, keep the chest still");
+            ui.heading("5. Practice: let the belly rise, keep the chest still");
             let left = f.left_s();
             ui.label(
                 RichText::new(format!(
@@ -118,6 +132,96 @@ pub fn ui(
             if ui.button("Close").clicked() {
                 act = Some(PracticeAction::Close);
             }
+        }
+    }
+    act
+}
+
+/// The band-gain step: the two bands give different counts for the same
+/// stretch, so the belly share needs them matched once (side by side).
+fn calibrate(
+    ui: &mut egui::Ui,
+    f: &mut PracticeFlow,
+    now_s: f64,
+    saved: Option<&str>,
+) -> Option<PracticeAction> {
+    let mut act = None;
+    ui.heading("3. Calibration: match the two bands");
+    ui.label(
+        "Each band gives its own number of counts for the same stretch. To compare chest \
+         and belly fairly, both bands measure the same spot once.",
+    );
+    let how = "Move the chest band down around the belly, just above the belly band. \
+               Lie still and breathe quietly for 30 s.";
+    match &f.calibration {
+        Calibration::Choose => match saved {
+            Some(when) => {
+                ui.label(format!("Your calibration {when} is in use."));
+                if ui.button("Keep my calibration: next").clicked() {
+                    act = Some(PracticeAction::KeepSavedGains);
+                }
+                ui.label(how);
+                if ui.button("Measure again (30 s)").clicked() {
+                    act = Some(PracticeAction::MeasureGains);
+                }
+            }
+            None => {
+                ui.label(how);
+                if ui.button("Measure now (30 s)").clicked() {
+                    act = Some(PracticeAction::MeasureGains);
+                }
+                if ui
+                    .button("Skip: use the sensor's own scale")
+                    .on_hover_text("The belly share may be off if the bands differ")
+                    .clicked()
+                {
+                    act = Some(PracticeAction::SkipCalibration);
+                }
+            }
+        },
+        Calibration::Measuring { .. } => {
+            ui.label("Both bands around the belly: breathe quietly and lie still.");
+            let left = f.calibration_left_s(now_s).unwrap_or(0.0);
+            ui.add(
+                egui::ProgressBar::new((1.0 - left / CALIBRATION_S).clamp(0.0, 1.0) as f32)
+                    .text(format!("{left:.0} s")),
+            );
+        }
+        Calibration::Measured(r) => {
+            ui.colored_label(
+                class_color(crate::analysis::Class::Belly),
+                format!(
+                    "Done: the belly band gives {:.2} times the counts of the chest band \
+                     (the bands moved together: r = {:.2}).",
+                    r.raw_ratio, r.correlation
+                ),
+            );
+            ui.label("Now move the chest band back up around the rib cage, under the armpits.");
+            if ui.button("Chest band is back: next").clicked() {
+                act = Some(PracticeAction::AcceptGains);
+            }
+        }
+        Calibration::Refused(why) => {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("Not calibrated: {why}."),
+            );
+            ui.horizontal(|ui| {
+                if ui.button("Try again").clicked() {
+                    act = Some(PracticeAction::MeasureGains);
+                }
+                let skip = if saved.is_some() {
+                    ("Keep my calibration", PracticeAction::KeepSavedGains)
+                } else {
+                    (
+                        "Skip: use the sensor's own scale",
+                        PracticeAction::SkipCalibration,
+                    )
+                };
+                if ui.button(skip.0).clicked() {
+                    act = Some(skip.1);
+                }
+            });
         }
     }
     act
