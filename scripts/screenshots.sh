@@ -2,7 +2,8 @@
 # Runs the real app window under Xvfb and saves screenshots into DIR
 # (default docs/screenshots, the README's pictures). Optional names pick
 # some of them (default: all). Fails if the window cannot open or a picture
-# is not written. PROFILE=dev uses the debug build (CI: it is already built).
+# is not a real PNG of the window's size (the app's output is shown then).
+# PROFILE=dev uses the debug build (CI: it is already built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${1:-docs/screenshots}"
@@ -19,14 +20,38 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # A steady belly-breathing recording to replay faster than real time.
 "$bin" simulate --out "$work/belly.csv" --seconds 600 --rate-hz 50 --share 0.72 >/dev/null
+# A real PNG of a sensible size: the signature, an IHDR of at least
+# 800x500 (the window is 1200x800) and more than a blank frame's bytes.
+check_png() { # file
+    local f=$1 sig w h size
+    sig=$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')
+    [ "$sig" = 89504e470d0a1a0a ] || { echo "not a PNG (signature $sig)"; return 1; }
+    [ "$(head -c 16 "$f" | tail -c 4)" = IHDR ] || { echo "no IHDR chunk"; return 1; }
+    w=$(od -An -tu1 -j16 -N4 "$f" | awk '{print $1*16777216 + $2*65536 + $3*256 + $4}')
+    h=$(od -An -tu1 -j20 -N4 "$f" | awk '{print $1*16777216 + $2*65536 + $3*256 + $4}')
+    size=$(wc -c <"$f")
+    [ "$w" -ge 800 ] && [ "$h" -ge 500 ] || { echo "${w}x${h} is too small"; return 1; }
+    [ "$size" -ge 20000 ] || { echo "only $size bytes: a blank window?"; return 1; }
+    echo "${w}x${h}, $size bytes"
+}
 shoot() { # name, seconds, gui args...
-    local name=$1 secs=$2
+    local name=$1 secs=$2 log what
     shift 2
+    log="$work/$name.log"
     rm -f "$dir/$name.png"
-    timeout 180 xvfb-run -a -s "-screen 0 1280x900x24" \
-        "$bin" --data-dir "$work/data" gui --screenshot "$dir/$name.png" --after-s "$secs" "$@" 2>/dev/null
-    test -s "$dir/$name.png" || { echo "screenshots: $dir/$name.png was not written" >&2; exit 1; }
-    echo "screenshots: $dir/$name.png"
+    if ! timeout 180 xvfb-run -a -s "-screen 0 1280x900x24" \
+        "$bin" --data-dir "$work/data" gui --screenshot "$dir/$name.png" --after-s "$secs" "$@" \
+        >"$log" 2>&1; then
+        echo "screenshots: $name: the app failed; its output:" >&2
+        cat "$log" >&2
+        exit 1
+    fi
+    if ! what=$(check_png "$dir/$name.png" 2>&1); then
+        echo "screenshots: $dir/$name.png is not a usable picture ($what); the app's output:" >&2
+        cat "$log" >&2
+        exit 1
+    fi
+    echo "screenshots: $dir/$name.png ($what)"
 }
 want() { [ $# -eq 0 ] && return 0; for n in "${names[@]}"; do [ "$n" = "$1" ] && return 0; done; return 1; }
 names=("$@")

@@ -367,7 +367,7 @@ fn journal_round_trips_into_the_session_and_the_history() {
 }
 
 /// A signal whose belly band reads twice the counts of the chest band for
-/// the same stretch: both bands side by side (share 0.5) for 80 s, then
+/// the same stretch: both bands side by side (share 0.5) for 100 s, then
 /// belly breathing with a true share of 0.75 (0.857 in raw counts).
 fn two_gain_csv(dir: &Path) -> PathBuf {
     use breathband::device::virtual_sensor::{VirtualParams, VirtualSensor};
@@ -377,10 +377,10 @@ fn two_gain_csv(dir: &Path) -> PathBuf {
         belly_offset: 1200.0,
         ..Default::default()
     };
-    let schedule = "80:share=0.75".parse().unwrap();
+    let schedule = "100:share=0.75".parse().unwrap();
     let mut v = VirtualSensor::new(50.0, p, schedule, 5);
     let mut csv = String::from("time_s,sample_index,chest,belly,flags\n");
-    for k in 0..50 * 400 {
+    for k in 0..50 * 420 {
         let s = v.next_sample();
         csv += &format!("{:.6},{k},{},{},0\n", k as f64 / 50.0, s.chest, s.belly);
     }
@@ -399,7 +399,9 @@ fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
     };
     s.source.kind = SourceKind::Replay;
     s.source.replay_path = two_gain_csv(tmp.path()).display().to_string();
-    s.source.replay_speed = 20.0;
+    // Slower than the other tests: the measurement must fall in the
+    // side-by-side part even on a loaded machine.
+    s.source.replay_speed = 10.0;
     let mut app = BreathbandApp::new(s);
     app.sessions_dir = Some(tmp.path().join("sessions"));
     app.connect(None);
@@ -422,7 +424,7 @@ fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
         c => panic!("not measuring: {c:?}"),
     };
     assert!(
-        since + 30.0 < 80.0,
+        since + 30.0 < 100.0,
         "the side-by-side part is over: {since}"
     );
     until(&mut h, 30.0, |a| {
@@ -434,6 +436,9 @@ fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
         })
     });
     h.get_by_label_contains("Now move the chest band back up");
+    // The person moves the chest band back up: the signal's belly
+    // breathing starts at 100 s.
+    until(&mut h, 30.0, |a| a.data.now_s() > 102.0);
     h.get_by_label("Chest band is back: next").click();
     h.step();
     assert_eq!(step(h.state()), Some(Step::Baseline));

@@ -14,7 +14,7 @@ use super::practice::{PracticeFlow, Step};
 use super::settings::Settings;
 use crate::analysis::Output;
 use crate::audio::{AudioOutput, Command, CueStyle};
-use crate::pacer::{Lengthen, Pattern};
+use crate::pacer::Pattern;
 use crate::session::meta::SessionStatus;
 use crate::session::practice::CalibrationSource;
 use crate::session::recorder::SessionTarget;
@@ -78,6 +78,12 @@ pub struct BreathbandApp {
     journal_writer: Option<std::thread::JoinHandle<()>>,
     /// A text field had the keyboard at the end of the last frame.
     was_typing: bool,
+    /// Save the settings on exit. Off for screenshots and self-running
+    /// demos, which must not overwrite a person's settings.
+    pub persist: bool,
+    /// Device seconds per real second of the connected source (a replay's
+    /// speed), for comparing breaths with the pacer.
+    device_speed: f64,
 }
 
 impl BreathbandApp {
@@ -109,6 +115,8 @@ impl BreathbandApp {
             journal_dirty: false,
             journal_writer: None,
             was_typing: false,
+            persist: true,
+            device_speed: 1.0,
         }
     }
 
@@ -123,11 +131,17 @@ impl BreathbandApp {
     }
 
     /// Connects to the source in the settings (replacing any current one).
+    /// Never waits: the old pipeline stops and closes its session folder on
+    /// its own thread, the new one opens its source on its own thread.
     pub fn connect(&mut self, ctx: Option<&egui::Context>) {
         self.pipeline = None;
         self.data = LiveData::default();
         match self.settings.source.choice() {
             Ok(choice) => {
+                self.device_speed = match &choice {
+                    super::pipeline::SourceChoice::Replay { speed, .. } => *speed,
+                    _ => 1.0,
+                };
                 let c = ctx.cloned().or_else(|| self.repaint.clone());
                 self.pipeline = Some(Pipeline::start(&choice, None, move || {
                     if let Some(c) = &c {
@@ -165,7 +179,7 @@ impl BreathbandApp {
             ended |= matches!(m, PipeMsg::RecordingEnded { .. });
             self.data.apply(m);
         }
-        if let Some(c) = &p.counters {
+        if let Some(c) = p.counters() {
             self.data.counters = c.snapshot();
         }
         if connected {
@@ -259,11 +273,12 @@ impl BreathbandApp {
         self.send_audio(Command::SetMute(muted));
     }
 
-    /// The pattern in the settings; `lengthen` starts near the measured rate.
-    fn pattern(&self) -> Result<Pattern, String> {
+    /// The pattern in the settings; `lengthen` starts near the measured
+    /// rate, keeping its target and ramp.
+    pub fn pattern(&self) -> Result<Pattern, String> {
         let p = Pattern::parse(&self.settings.pattern).map_err(|e| e.to_string())?;
         Ok(match (p, self.data.window.and_then(|w| w.rate_bpm)) {
-            (Pattern::Lengthen(_), Some(r)) => Pattern::Lengthen(Lengthen::from_measured(r)),
+            (Pattern::Lengthen(l), Some(r)) => Pattern::Lengthen(l.starting_near(r)),
             (p, _) => p,
         })
     }
@@ -272,7 +287,9 @@ impl BreathbandApp {
     pub fn start_pacer(&mut self) {
         match self.pattern() {
             Ok(p) => {
-                self.pacer = Some(PacerRun::start(p, self.data.now_s()));
+                self.pacer = Some(
+                    PacerRun::start(p, self.data.now_s()).with_device_speed(self.device_speed),
+                );
                 self.send_sound_settings();
                 self.send_audio(Command::SetPattern(p));
                 self.send_audio(Command::Start { at_s: 0.0 });
@@ -555,6 +572,9 @@ impl BreathbandApp {
 
     /// Lays out every panel. Called each frame by eframe and by the tests.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        if let Some(a) = &self.audio {
+            self.audio_notice = a.status().notice();
+        }
         let ctx = ui.ctx().clone();
         self.repaint.get_or_insert_with(|| ctx.clone());
         let active = self
@@ -602,9 +622,6 @@ impl BreathbandApp {
             });
             status::status_line(ui, &self.data);
             status::banner(ui, &self.data);
-            if let Some(n) = &self.audio_notice {
-                ui.colored_label(ui.visuals().warn_fg_color, n);
-            }
         });
         egui::Panel::left("side")
             .default_size(300.0)
@@ -632,66 +649,12 @@ impl BreathbandApp {
         egui::CentralPanel::default().show(ui, |ui| {
             self.poll_history();
             self.poll_export();
-            if self.show_history && self.practice.is_none() {
-                match &self.history {
-                    Some(h) => {
-                        use super::panels::history_view::{self, HistoryAction};
-                        let act = history_view::ui(ui, h, self.export_note.as_deref());
-                        match act {
-                            Some(HistoryAction::Replay(dir)) => {
-                                self.settings.source.kind =
-                                    super::panels::source_picker::SourceKind::Replay;
-                                self.settings.source.replay_path = dir.display().to_string();
-                                self.show_history = false;
-                                self.connect(Some(&ctx));
-                            }
-                            Some(HistoryAction::ExportAll) => self.export_all(),
-                            Some(HistoryAction::Export(dir)) => self.export_one(&dir),
-                            None => {}
-                        }
-                    }
-                    None => {
-                        ui.label("Reading the history...");
-                    }
-                }
-                ui.separator();
-            }
-            let now = self.data.now_s();
-            let saved = self.saved_calibration_text();
-            if let Some(f) = self.practice.as_mut() {
-                let before = (f.journal_before.clone(), f.journal_after.clone());
-                let act =
-                    practice_view::ui(ui, f, self.data.window.as_ref(), now, saved.as_deref());
-                if before != (f.journal_before.clone(), f.journal_after.clone()) {
-                    // Journal edits reach session.json at the next sync
-                    // (or, once the folder is closed, directly).
-                    self.practice_synced = None;
-                    self.journal_dirty = true;
-                }
-                if let Some(a) = act {
-                    self.practice_action(a);
-                }
-                ui.separator();
-            }
-            let label = self.data.label();
-            ui.horizontal_top(|ui| {
-                ui.vertical(|ui| {
-                    ui.set_width(ui.available_width() * 0.55);
-                    gauge::ui(ui, self.data.window.as_ref(), label);
-                });
-                ui.vertical(|ui| loop_view::ui(ui, &self.data));
-            });
-            ui.separator();
-            breath_strip::ui(ui, self.data.breaths.iter());
-            ui.separator();
-            let pd = self.pacer_display();
-            match pacer_view::ui(ui, pd.as_ref()) {
-                Some(PacerAction::Start) => self.start_pacer(),
-                Some(PacerAction::Stop) => self.stop_pacer(),
-                None => {}
-            }
-            ui.separator();
-            self.settings.traces.ui(ui, &self.data);
+            // Whatever the step shows (practice, summary, advice), nothing is
+            // cut off at the bottom: the central panel scrolls.
+            egui::ScrollArea::vertical()
+                .id_salt("central")
+                .auto_shrink(false)
+                .show(ui, |ui| self.central(ui, &ctx));
         });
         self.was_typing = ctx.egui_wants_keyboard_input();
         if !self.settings.disclaimer_seen {
@@ -707,6 +670,70 @@ impl BreathbandApp {
                 }
             });
         }
+    }
+
+    /// The central panel's content: history, the guided session, the live
+    /// view, the pacer and the traces.
+    fn central(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        if self.show_history && self.practice.is_none() {
+            match &self.history {
+                Some(h) => {
+                    use super::panels::history_view::{self, HistoryAction};
+                    let act = history_view::ui(ui, h, self.export_note.as_deref());
+                    match act {
+                        Some(HistoryAction::Replay(dir)) => {
+                            self.settings.source.kind =
+                                super::panels::source_picker::SourceKind::Replay;
+                            self.settings.source.replay_path = dir.display().to_string();
+                            self.show_history = false;
+                            self.connect(Some(ctx));
+                        }
+                        Some(HistoryAction::ExportAll) => self.export_all(),
+                        Some(HistoryAction::Export(dir)) => self.export_one(&dir),
+                        None => {}
+                    }
+                }
+                None => {
+                    ui.label("Reading the history...");
+                }
+            }
+            ui.separator();
+        }
+        let now = self.data.now_s();
+        let saved = self.saved_calibration_text();
+        if let Some(f) = self.practice.as_mut() {
+            let before = (f.journal_before.clone(), f.journal_after.clone());
+            let act = practice_view::ui(ui, f, self.data.window.as_ref(), now, saved.as_deref());
+            if before != (f.journal_before.clone(), f.journal_after.clone()) {
+                // Journal edits reach session.json at the next sync
+                // (or, once the folder is closed, directly).
+                self.practice_synced = None;
+                self.journal_dirty = true;
+            }
+            if let Some(a) = act {
+                self.practice_action(a);
+            }
+            ui.separator();
+        }
+        let label = self.data.label();
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(ui.available_width() * 0.55);
+                gauge::ui(ui, self.data.window.as_ref(), label);
+            });
+            ui.vertical(|ui| loop_view::ui(ui, &self.data));
+        });
+        ui.separator();
+        breath_strip::ui(ui, self.data.breaths.iter());
+        ui.separator();
+        let pd = self.pacer_display();
+        match pacer_view::ui(ui, pd.as_ref()) {
+            Some(PacerAction::Start) => self.start_pacer(),
+            Some(PacerAction::Stop) => self.stop_pacer(),
+            None => {}
+        }
+        ui.separator();
+        self.settings.traces.ui(ui, &self.data);
     }
 
     fn screenshot_step(&mut self, ctx: &egui::Context) {
@@ -751,9 +778,6 @@ impl BreathbandApp {
 impl eframe::App for BreathbandApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.drain();
-        if let Some(a) = &self.audio {
-            self.audio_notice = a.status().notice();
-        }
         self.show(ui);
         let ctx = ui.ctx().clone();
         self.screenshot_step(&ctx);
@@ -774,13 +798,19 @@ impl eframe::App for BreathbandApp {
             if let Some(f) = self.practice.as_mut() {
                 f.stopped_early = Some("app closed".into());
             }
-            if let (Some(p), Some(f)) = (&self.pipeline, &self.practice) {
-                p.command(PipeCmd::SetPractice(self.practice_record(f)));
-            }
         }
+        // The last practice record goes into session.json as the pipeline
+        // closes the folder; the pipeline stops without the UI waiting
+        // (`app::run` gives it time before the process ends).
+        if let (Some(p), Some(f)) = (&self.pipeline, &self.practice) {
+            p.command(PipeCmd::SetPractice(self.practice_record(f)));
+        }
+        self.pipeline = None;
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, super::settings::KEY, &self.settings);
+        if self.persist {
+            eframe::set_value(storage, super::settings::KEY, &self.settings);
+        }
     }
 }

@@ -20,6 +20,7 @@ use settings::Settings;
 pub struct GuiOptions {
     /// Replace the saved source (e.g. `--source virtual`).
     pub source: Option<panels::source_picker::SourceSettings>,
+    /// Save a screenshot and exit (settings are neither read nor saved).
     pub screenshot: Option<ScreenshotPlan>,
     /// Start the pacer with this pattern.
     pub pacer: Option<String>,
@@ -27,6 +28,7 @@ pub struct GuiOptions {
     pub data_dir: Option<std::path::PathBuf>,
     /// Start a guided session at once (`Some(true)`: advancing on its own).
     pub practice: Option<bool>,
+    /// Length of the guided practice, minutes.
     pub practice_minutes: Option<f64>,
     /// Demo: the dizziness stop after this many seconds of signal.
     pub practice_stop_at: Option<f64>,
@@ -37,12 +39,15 @@ pub struct GuiOptions {
 /// Opens the window and runs until it is closed.
 pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
     let shot = opts.screenshot.is_some();
+    // Screenshots and self-running demos must not change a person's
+    // settings (window geometry included); screenshots do not read them
+    // either.
+    let demo = shot || opts.practice == Some(true);
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("breathband")
             .with_inner_size([1200.0, 800.0]),
-        // Screenshots must not depend on (or change) a person's settings.
-        persist_window: !shot,
+        persist_window: !demo,
         ..Default::default()
     };
     eframe::run_native(
@@ -65,6 +70,7 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
             let mut app = BreathbandApp::new(settings)
                 .with_screenshot(opts.screenshot)
                 .with_audio();
+            app.persist = !demo;
             app.sessions_dir = crate::session::folder::data_dir(opts.data_dir.as_deref())
                 .ok()
                 .map(|d| d.join("sessions"));
@@ -86,6 +92,13 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
             Ok(Box::new(app))
         }),
     )
+    .map(|()| {
+        // The window is gone: let stopped pipelines close their session
+        // folders before the process ends.
+        if !pipeline::wait_for_all(std::time::Duration::from_secs(5)) {
+            tracing::warn!("a session folder was still being closed at exit");
+        }
+    })
     .map_err(|e| {
         anyhow::anyhow!(
             "cannot open the app window ({e}); is there a display? Without one, use \

@@ -9,12 +9,15 @@ use crate::pacer::{compare, Pattern};
 use std::time::Instant;
 
 /// The pacer while it runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PacerRun {
     pub pattern: Pattern,
     started: Instant,
     /// Device time (trace clock) when the pacer started, s.
     pub device_t0: f64,
+    /// Device seconds per pacer second: 1 for a live sensor, the speed of
+    /// a replay (a replay at 4x runs its recording clock four times faster).
+    pub device_speed: f64,
 }
 
 impl PacerRun {
@@ -24,7 +27,21 @@ impl PacerRun {
             pattern,
             started: Instant::now(),
             device_t0: device_now,
+            device_speed: 1.0,
         }
+    }
+
+    /// Sets how fast the device clock runs against the pacer's (replays).
+    pub fn with_device_speed(mut self, speed: f64) -> Self {
+        if speed.is_finite() && speed > 0.0 {
+            self.device_speed = speed;
+        }
+        self
+    }
+
+    /// A device (trace) time on the pacer's clock, s.
+    pub fn pacer_time_of(&self, device_s: f64) -> f64 {
+        (device_s - self.device_t0) / self.device_speed
     }
 
     /// Pacer time, s: the audio's own clock while it sounds, else the wall
@@ -41,14 +58,17 @@ impl PacerRun {
     /// What the pacer panel shows at pacer time `t`.
     pub fn display(&self, t: f64, data: &LiveData) -> PacerDisplay {
         let s = self.pattern.state_at(t);
-        // The person's inhale starts, on the pacer's clock.
+        // The person's inhale starts and rate, on the pacer's clock.
         let starts: Vec<f64> = data
             .breaths
             .iter()
-            .map(|b| b.inhale_start_s - self.device_t0)
+            .map(|b| self.pacer_time_of(b.inhale_start_s))
             .filter(|t| *t >= 0.0)
             .collect();
-        let rate = data.window.and_then(|w| w.rate_bpm);
+        let rate = data
+            .window
+            .and_then(|w| w.rate_bpm)
+            .map(|r| r * self.device_speed);
         PacerDisplay {
             phase: s.phase.label().to_string(),
             fill: s.fill() as f32,
@@ -56,5 +76,68 @@ impl PacerRun {
             pattern: self.pattern.describe(),
             sync: compare(&self.pattern, t, &starts, rate).map(|r| r.label()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Breath, Class, Output, WindowResult};
+    use crate::app::pipeline::PipeMsg;
+
+    /// A recording breathing in step with a 6/min pacer, every inhale on
+    /// the pacer's, at `speed` times real time.
+    fn data(speed: f64, t0: f64) -> LiveData {
+        let mut d = LiveData::default();
+        for k in 0..5 {
+            let t = t0 + 10.0 * speed * k as f64;
+            d.apply(PipeMsg::Analysis(Output::Breath(Breath {
+                inhale_start_s: t,
+                exhale_start_s: t + 4.0 * speed,
+                end_s: t + 10.0 * speed,
+                chest_amp: 1.0,
+                belly_amp: 2.0,
+                belly_share: 0.66,
+                phase_deg: Some(0.0),
+                rate_bpm: 6.0 / speed,
+                class: Class::Belly,
+            })));
+        }
+        d.apply(PipeMsg::Analysis(Output::Window(WindowResult {
+            t_s: t0 + 45.0 * speed,
+            rate_bpm: Some(6.0 / speed),
+            chest_amp: 1.0,
+            belly_amp: 2.0,
+            belly_share: Some(0.66),
+            phase_deg: Some(0.0),
+            coherence: 1.0,
+            quality: 1.0,
+            class: Class::Belly,
+            label: Class::Belly,
+            reason: None,
+            over_breathing: false,
+        })));
+        d
+    }
+
+    #[test]
+    fn a_fast_replay_is_compared_on_the_pacers_clock() {
+        // A replay at 4x of someone breathing at 1.5/min of recording time
+        // shows as 6/min: in step with the pacer.
+        let t0 = 100.0;
+        let run = PacerRun::start(Pattern::default(), t0).with_device_speed(4.0);
+        let d = data(4.0, t0);
+        assert_eq!(run.display(45.2, &d).sync.as_deref(), Some("In step"));
+        // Read as a live sensor, the same data is far off.
+        let live = PacerRun::start(Pattern::default(), t0);
+        let s = live.display(45.2, &d).sync;
+        assert_ne!(s.as_deref(), Some("In step"), "{s:?}");
+    }
+
+    #[test]
+    fn live_breathing_in_step() {
+        let run = PacerRun::start(Pattern::default(), 20.0);
+        let d = data(1.0, 20.3);
+        assert_eq!(run.display(45.0, &d).sync.as_deref(), Some("In step"));
     }
 }

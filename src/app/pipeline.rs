@@ -16,10 +16,12 @@ use crate::session::recorder::{SessionTarget, SessionWriter};
 use ringbuf::traits::{Consumer, Producer, Split};
 use ringbuf::{HeapCons, HeapProd, HeapRb};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{
+    AtomicBool, AtomicUsize,
+    Ordering::{Relaxed, SeqCst},
+};
 use std::sync::mpsc::{sync_channel, Receiver, Sender, SyncSender, TrySendError};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Where the live signal comes from.
@@ -37,31 +39,69 @@ pub enum SourceChoice {
 }
 
 impl SourceChoice {
-    /// Opens the source (files are opened here; ports by the reader thread).
-    pub fn open(&self) -> Result<OpenedSource, String> {
+    /// Opens the source. Called on the pipeline thread: a replay reads its
+    /// file here, so the UI never waits on it. `controls` steers a virtual
+    /// sensor (unused by the others).
+    pub fn open(&self, controls: Receiver<VirtualParams>) -> Result<Box<dyn Source>, String> {
         Ok(match self {
             SourceChoice::Virtual(cfg) => {
-                let (tx, rx) = std::sync::mpsc::channel();
-                (
-                    Box::new(VirtualSource::new(cfg.clone()).with_controls(rx)),
-                    Some(tx),
-                )
+                Box::new(VirtualSource::new(cfg.clone()).with_controls(controls))
             }
             SourceChoice::Port { path, text_rate } => {
                 let mut c = SerialConfig::new(path);
                 c.text_rate_hz = *text_rate;
-                (Box::new(SerialSource::new(c)), None)
+                Box::new(SerialSource::new(c))
             }
-            SourceChoice::Replay { path, speed } => (
-                Box::new(ReplaySource::open(path, *speed).map_err(|e| e.to_string())?),
-                None,
+            SourceChoice::Replay { path, speed } => Box::new(
+                ReplaySource::open(path, *speed)
+                    .map_err(|e| format!("cannot replay {}: {e}", path.display()))?,
             ),
         })
     }
 }
 
-/// An opened source, and the control channel of a virtual sensor.
-pub type OpenedSource = (Box<dyn Source>, Option<Sender<VirtualParams>>);
+/// Opens a source on the pipeline thread.
+pub(crate) type Opener =
+    Box<dyn FnOnce(Receiver<VirtualParams>) -> Result<Box<dyn Source>, String> + Send>;
+
+/// Pipeline threads still running, including stopped ones that are still
+/// closing their source and session folder.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts a pipeline thread from its start to its very end.
+struct Running;
+
+impl Running {
+    fn new() -> Self {
+        RUNNING.fetch_add(1, SeqCst);
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, SeqCst);
+    }
+}
+
+/// Number of pipeline threads still running (live or finishing).
+pub fn running_threads() -> usize {
+    RUNNING.load(SeqCst)
+}
+
+/// Waits up to `limit` for every pipeline thread to end (so that session
+/// folders are closed before the process exits). Never call this on the UI
+/// thread while the window is open. True when all ended.
+pub fn wait_for_all(limit: Duration) -> bool {
+    let until = Instant::now() + limit;
+    while running_threads() > 0 {
+        if Instant::now() >= until {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    true
+}
 
 /// One point of the traces, calibrated units, at about 25 Hz.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -122,46 +162,70 @@ pub enum PipeCmd {
 /// Display rate of the traces, Hz.
 pub const DISPLAY_HZ: f64 = 25.0;
 
-/// A running pipeline; stops when dropped.
+/// A running pipeline. Dropping it only asks the thread to stop and never
+/// waits: the thread then stops the reader (which may take a serial
+/// handshake's time) and closes any session folder on its own. See
+/// [`wait_for_all`] for the end of the process.
 pub struct Pipeline {
     pub display: HeapCons<DisplayPoint>,
     pub msgs: Receiver<PipeMsg>,
     cmds: Sender<PipeCmd>,
-    pub counters: Option<Arc<Counters>>,
-    virtual_controls: Option<Sender<VirtualParams>>,
+    /// The link counters, once the pipeline thread opened the source.
+    counters: Arc<OnceLock<Arc<Counters>>>,
+    virtual_controls: Sender<VirtualParams>,
     stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl Pipeline {
-    /// Starts the pipeline thread. `repaint` is called (at most 15 times a
-    /// second) when new data is there for the UI.
+    /// Starts the pipeline thread, which opens `choice` (failures arrive as
+    /// [`PipeMsg::Failed`]). Returns at once. `repaint` is called (at most 15
+    /// times a second) when new data is there for the UI.
     pub fn start(
         choice: &SourceChoice,
+        gains: Option<Gains>,
+        repaint: impl Fn() + Send + 'static,
+    ) -> Self {
+        let choice = choice.clone();
+        Self::start_with(Box::new(move |c| choice.open(c)), gains, repaint)
+    }
+
+    /// Like [`Self::start`], with any way to open a source.
+    pub(crate) fn start_with(
+        open: Opener,
         gains: Option<Gains>,
         repaint: impl Fn() + Send + 'static,
     ) -> Self {
         let (prod, display) = HeapRb::<DisplayPoint>::new(4096).split();
         let (tx, msgs) = sync_channel(1024);
         let (cmds, cmd_rx) = std::sync::mpsc::channel();
+        let (virtual_controls, controls_rx) = std::sync::mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
-        let (source, virtual_controls) = match choice.open() {
-            Ok(s) => (Some(s.0), s.1),
-            Err(e) => {
-                let _ = tx.try_send(PipeMsg::Failed(e));
-                (None, None)
-            }
-        };
-        let mut counters = None;
-        let thread = source.map(|source| {
-            let acq = Acquisition::start(source, AcqConfig::default());
-            counters = Some(acq.counters.clone());
-            let st = stop.clone();
-            std::thread::Builder::new()
-                .name("pipeline".into())
-                .spawn(move || run(acq, prod, tx, cmd_rx, st, gains, repaint))
-                .ok()
-        });
+        let counters = Arc::new(OnceLock::new());
+        let (st, cn, fail) = (stop.clone(), counters.clone(), tx.clone());
+        let running = Running::new();
+        let spawned = std::thread::Builder::new()
+            .name("pipeline".into())
+            .spawn(move || {
+                let _running = running;
+                let source = match open(controls_rx) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        send(&tx, PipeMsg::Failed(e));
+                        repaint();
+                        return;
+                    }
+                };
+                let acq = Acquisition::start(source, AcqConfig::default());
+                let _ = cn.set(acq.counters.clone());
+                run(acq, prod, tx, cmd_rx, st, gains, repaint)
+            });
+        if let Err(e) = spawned {
+            // The closure (and its `Running`) was dropped with the error.
+            send(
+                &fail,
+                PipeMsg::Failed(format!("cannot start the pipeline thread: {e}")),
+            );
+        }
         Self {
             display,
             msgs,
@@ -169,8 +233,12 @@ impl Pipeline {
             counters,
             virtual_controls,
             stop,
-            thread: thread.flatten(),
         }
+    }
+
+    /// The link counters (`None` until the source is open).
+    pub fn counters(&self) -> Option<&Counters> {
+        self.counters.get().map(|c| &**c)
     }
 
     /// Sends a command to the pipeline thread (never blocks).
@@ -180,18 +248,14 @@ impl Pipeline {
 
     /// Changes the virtual sensor's parameters (no-op for other sources).
     pub fn set_virtual_params(&self, p: VirtualParams) {
-        if let Some(tx) = &self.virtual_controls {
-            let _ = tx.send(p);
-        }
+        let _ = self.virtual_controls.send(p);
     }
 }
 
 impl Drop for Pipeline {
+    /// Signals the thread to stop; does not wait for it.
     fn drop(&mut self) {
         self.stop.store(true, Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
@@ -261,66 +325,31 @@ fn run(
     let mut buf = vec![Sample::default(); 4096];
     let mut last_repaint = Instant::now();
     let mut rate = 0.0;
-    let mut device: Option<(DeviceInfo, Gains)> = None;
-    let mut writer: Option<SessionWriter> = None;
+    let mut rec = Recording::default();
     while !stop.load(Relaxed) {
         let mut news = false;
         while let Ok(c) = cmds.try_recv() {
             match c {
-                PipeCmd::StartRecording(target) => match &device {
-                    Some((info, gains)) => {
-                        match SessionWriter::create(
-                            &target,
-                            info,
-                            gains,
-                            Duration::from_millis(500),
-                        ) {
-                            Ok(w) => {
-                                send(&tx, PipeMsg::RecordingStarted(w.dir.clone()));
-                                writer = Some(w);
-                            }
-                            Err(e) => send(&tx, PipeMsg::RecordingFailed(e.to_string())),
-                        }
-                    }
-                    None => send(
-                        &tx,
-                        PipeMsg::RecordingFailed("no sensor connected yet".into()),
-                    ),
-                },
-                PipeCmd::SetPractice(v) => {
-                    if let Some(w) = writer.as_mut() {
-                        w.meta.practice = Some(v);
-                    }
-                }
-                PipeCmd::SetBaseline(b) => {
-                    if let Some(a) = &analysis {
-                        a.set_baseline(b);
-                    }
-                }
                 PipeCmd::SetGains(g) => {
-                    if let Some((_, gains)) = device.as_mut() {
+                    if let Some((_, gains)) = rec.device.as_mut() {
+                        // The analysis starts again in the new units.
                         analysis = Some(spawn_analysis(rate, &g));
                         if let Some(av) = avg.as_mut() {
                             av.gains = [g.chest, g.belly];
                         }
-                        if let Some(w) = writer.as_mut() {
+                        if let Some(w) = rec.writer.as_mut() {
                             w.set_gains(&g);
                         }
                         *gains = g.clone();
                         send(&tx, PipeMsg::GainsChanged(g));
                     }
                 }
-                PipeCmd::StopRecording { status, reason } => {
-                    if let Some(w) = writer.take() {
-                        let (dir, _, error) = w.finish(status, reason, &acq.counters.snapshot());
-                        send(&tx, PipeMsg::RecordingEnded { dir, error });
-                    }
-                }
+                c => command(c, &mut rec, &acq, analysis.as_ref(), &tx),
             }
         }
         while let Ok(ev) = acq.events.try_recv() {
             news = true;
-            if let Some(w) = writer.as_mut() {
+            if let Some(w) = rec.writer.as_mut() {
                 w.acq_event(&ev);
             }
             match ev {
@@ -338,7 +367,7 @@ fn run(
                             gains: [gains.chest, gains.belly],
                             rate,
                         });
-                        device = Some(((*info).clone(), gains.clone()));
+                        rec.device = Some(((*info).clone(), gains.clone()));
                         send(&tx, PipeMsg::Connected(info, gains));
                     }
                 }
@@ -362,7 +391,7 @@ fn run(
                 break;
             }
             news = true;
-            if let Some(w) = writer.as_mut() {
+            if let Some(w) = rec.writer.as_mut() {
                 w.samples(&buf[..n]);
             }
             if let Some(a) = analysis.as_mut() {
@@ -378,15 +407,15 @@ fn run(
         if let Some(a) = &analysis {
             while let Ok(o) = a.output.try_recv() {
                 news = true;
-                if let Some(w) = writer.as_mut() {
+                if let Some(w) = rec.writer.as_mut() {
                     w.output(&o);
                 }
                 send(&tx, PipeMsg::Analysis(o));
             }
         }
-        if let Some(w) = writer.as_mut() {
+        if let Some(w) = rec.writer.as_mut() {
             if let Err(e) = w.flush_if_due(&acq.counters.snapshot()) {
-                if let Some(w) = writer.take() {
+                if let Some(w) = rec.writer.take() {
                     let (dir, _, _) =
                         w.finish(SessionStatus::Failed, e.clone(), &acq.counters.snapshot());
                     send(
@@ -405,19 +434,192 @@ fn run(
         }
         std::thread::sleep(Duration::from_millis(15));
     }
+    // Commands sent just before the stop (the last practice record, a
+    // close) still count.
+    while let Ok(c) = cmds.try_recv() {
+        command(c, &mut rec, &acq, analysis.as_ref(), &tx);
+    }
     acq.stop();
-    // The app closed mid-session: keep what was recorded, marked as such,
-    // with the last practice record the UI sent on its way out.
-    if let Some(mut w) = writer.take() {
-        while let Ok(c) = cmds.try_recv() {
-            if let PipeCmd::SetPractice(v) = c {
+    // Closed mid-session (disconnect, another source, the app closing):
+    // keep what was recorded, marked as such.
+    if let Some(w) = rec.writer.take() {
+        let (dir, _, error) = w.finish(
+            SessionStatus::Complete,
+            "source disconnected or app closed".into(),
+            &acq.counters.snapshot(),
+        );
+        send(&tx, PipeMsg::RecordingEnded { dir, error });
+    }
+}
+
+/// The session being recorded, and the device it would describe.
+#[derive(Default)]
+struct Recording {
+    device: Option<(DeviceInfo, Gains)>,
+    writer: Option<SessionWriter>,
+}
+
+/// Carries out one command from the UI.
+fn command(
+    c: PipeCmd,
+    rec: &mut Recording,
+    acq: &Acquisition,
+    analysis: Option<&LiveAnalysis>,
+    tx: &SyncSender<PipeMsg>,
+) {
+    match c {
+        PipeCmd::StartRecording(target) => match &rec.device {
+            Some((info, gains)) => {
+                match SessionWriter::create(&target, info, gains, Duration::from_millis(500)) {
+                    Ok(w) => {
+                        send(tx, PipeMsg::RecordingStarted(w.dir.clone()));
+                        rec.writer = Some(w);
+                    }
+                    Err(e) => send(tx, PipeMsg::RecordingFailed(e.to_string())),
+                }
+            }
+            None => send(
+                tx,
+                PipeMsg::RecordingFailed("no sensor connected yet".into()),
+            ),
+        },
+        PipeCmd::SetPractice(v) => {
+            if let Some(w) = rec.writer.as_mut() {
                 w.meta.practice = Some(v);
             }
         }
-        let _ = w.finish(
-            SessionStatus::Complete,
-            "app closed".into(),
-            &acq.counters.snapshot(),
+        PipeCmd::SetBaseline(b) => {
+            if let Some(a) = analysis {
+                a.set_baseline(b);
+            }
+        }
+        PipeCmd::StopRecording { status, reason } => {
+            if let Some(w) = rec.writer.take() {
+                let (dir, _, error) = w.finish(status, reason, &acq.counters.snapshot());
+                send(tx, PipeMsg::RecordingEnded { dir, error });
+            }
+        }
+        // Handled by the loop, which owns the analysis and the traces.
+        PipeCmd::SetGains(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::{BlockSink, SourceError};
+    use crate::session::meta::SessionMeta;
+
+    /// A virtual sensor whose stop takes as long as a slow serial handshake.
+    struct SlowStop(VirtualSource, Duration);
+
+    impl Source for SlowStop {
+        fn poll(&mut self, sink: &mut dyn BlockSink, c: &Counters) -> Result<(), SourceError> {
+            self.0.poll(sink, c)
+        }
+        fn stop(&mut self) {
+            std::thread::sleep(self.1);
+            self.0.stop();
+        }
+        fn describe(&self) -> String {
+            "slow".into()
+        }
+    }
+
+    fn wait_msg(p: &Pipeline, what: &str, want: impl Fn(&PipeMsg) -> bool) -> PipeMsg {
+        let until = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(m) = p.msgs.recv_timeout(Duration::from_millis(20)) {
+                if want(&m) {
+                    return m;
+                }
+            }
+            assert!(Instant::now() < until, "timed out waiting for {what}");
+        }
+    }
+
+    #[test]
+    fn dropping_never_waits_and_the_session_is_still_closed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        let stop_takes = Duration::from_millis(1500);
+        let p = Pipeline::start_with(
+            Box::new(move |_| {
+                Ok(Box::new(SlowStop(
+                    VirtualSource::new(VirtualConfig::default()),
+                    stop_takes,
+                )) as Box<dyn Source>)
+            }),
+            None,
+            || {},
         );
+        wait_msg(&p, "connected", |m| matches!(m, PipeMsg::Connected(..)));
+        assert!(p.counters().is_some());
+        p.command(PipeCmd::StartRecording(SessionTarget::Exact(dir.clone())));
+        wait_msg(&p, "recording", |m| {
+            matches!(m, PipeMsg::RecordingStarted(_))
+        });
+        std::thread::sleep(Duration::from_millis(700));
+        // The last practice record, sent in the same frame as the drop.
+        p.command(PipeCmd::SetPractice(serde_json::json!({"slot": "last"})));
+        let t = Instant::now();
+        drop(p);
+        assert!(
+            t.elapsed() < Duration::from_millis(50),
+            "drop waited {:?}",
+            t.elapsed()
+        );
+        // Still closing in the background ...
+        let meta = SessionMeta::read(&dir).unwrap();
+        assert_eq!(meta.status, SessionStatus::Recording);
+        // ... and closed properly once the slow stop is over.
+        let until = Instant::now() + Duration::from_secs(10);
+        let meta = loop {
+            let m = SessionMeta::read(&dir).unwrap();
+            if m.status != SessionStatus::Recording {
+                break m;
+            }
+            assert!(Instant::now() < until, "session never closed");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(t.elapsed() >= stop_takes);
+        assert_eq!(meta.status, SessionStatus::Complete);
+        assert!(meta.samples_written > 0);
+        assert_eq!(meta.practice, Some(serde_json::json!({"slot": "last"})));
+    }
+
+    #[test]
+    fn a_replay_that_cannot_be_read_fails_on_the_pipeline_thread() {
+        let choice = SourceChoice::Replay {
+            path: PathBuf::from("/nonexistent/breathband/none.csv"),
+            speed: 1.0,
+        };
+        let t = Instant::now();
+        let p = Pipeline::start(&choice, None, || {});
+        assert!(t.elapsed() < Duration::from_millis(50));
+        let PipeMsg::Failed(e) = wait_msg(&p, "the failure", |m| matches!(m, PipeMsg::Failed(_)))
+        else {
+            unreachable!()
+        };
+        assert!(e.contains("cannot replay /nonexistent"), "{e}");
+        assert!(p.counters().is_none());
+    }
+
+    #[test]
+    fn the_source_is_opened_off_the_calling_thread() {
+        let caller = std::thread::current().id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = Pipeline::start_with(
+            Box::new(move |_| {
+                let _ = tx.send(std::thread::current().id());
+                std::thread::sleep(Duration::from_millis(300));
+                Err("no".into())
+            }),
+            None,
+            || {},
+        );
+        let opened_on = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_ne!(opened_on, caller);
+        wait_msg(&p, "the failure", |m| matches!(m, PipeMsg::Failed(_)));
     }
 }

@@ -58,6 +58,15 @@ impl AudioOutput {
         Self::spawn(settings, Box::new(open), STALL)
     }
 
+    /// An output whose device never opens: the audio thread runs and
+    /// reports [`AudioStatus::NoDevice`] with `reason`, as it does when the
+    /// machine has no usable device (for tests, and for running silent).
+    pub fn without_device(reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        let open = move |_: &Arc<Shared>, _: &dyn Fn(u32) -> Synth| Err(reason.clone());
+        Self::spawn(SynthSettings::default(), Box::new(open), STALL)
+    }
+
     /// Starts the audio thread with a way to open streams.
     pub(crate) fn spawn(settings: SynthSettings, open_fn: Box<OpenFn>, stall: Duration) -> Self {
         let (commands, ui) = HeapRb::<Command>::new(QUEUE).split();

@@ -101,15 +101,20 @@ impl Lengthen {
     /// Starts near a measured rate (rounded to 0.5/min, between the target
     /// and 20/min) and ramps to the default target of 6/min.
     pub fn from_measured(measured_bpm: f64) -> Self {
-        let d = Self::default();
+        Self::default().starting_near(measured_bpm)
+    }
+
+    /// This program with its start moved near a measured rate (rounded to
+    /// 0.5/min, between the target and 20/min); the target and the ramp stay.
+    pub fn starting_near(self, measured_bpm: f64) -> Self {
         let from = if measured_bpm.is_finite() {
-            ((measured_bpm * 2.0).round() / 2.0).clamp(d.to_bpm, 20.0)
+            ((measured_bpm * 2.0).round() / 2.0).clamp(self.to_bpm, 20.0_f64.max(self.to_bpm))
         } else {
-            d.from_bpm
+            self.from_bpm
         };
         Self {
             from_bpm: from,
-            ..d
+            ..self
         }
     }
 
@@ -430,6 +435,18 @@ mod tests {
         assert_eq!(Lengthen::from_measured(4.0).from_bpm, 6.0);
         assert_eq!(Lengthen::from_measured(40.0).from_bpm, 20.0);
         assert_eq!(Lengthen::from_measured(f64::NAN).from_bpm, 12.0);
+    }
+
+    #[test]
+    fn starting_near_keeps_the_target_and_the_ramp() {
+        let Ok(Pattern::Lengthen(l)) = Pattern::parse("lengthen:10-5:8") else {
+            panic!("lengthen:10-5:8 does not parse");
+        };
+        let m = l.starting_near(14.2);
+        assert_eq!((m.from_bpm, m.to_bpm, m.ramp_min), (14.0, 5.0, 8.0));
+        // Never below the target.
+        assert_eq!(l.starting_near(3.0).from_bpm, 5.0);
+        assert_eq!(l.starting_near(f64::NAN), l);
     }
 
     #[test]

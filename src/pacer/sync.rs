@@ -27,11 +27,37 @@ pub struct SyncReport {
     pub offset_s: f64,
     /// Measured rate over pacer rate, when a rate was given.
     pub rate_ratio: Option<f64>,
+    /// The measured rate, breaths/min, when given.
+    pub measured_bpm: Option<f64>,
+    /// The pacer's rate at the last measured inhale, breaths/min.
+    pub pacer_bpm: f64,
 }
 
 impl SyncReport {
-    /// For the pacer panel: "In step", "Behind by 1.2 s", "Ahead by 0.8 s".
+    /// True when the measured rate alone decides (off by more than
+    /// [`RATE_TOLERANCE`]): an offset in seconds means nothing then.
+    pub fn rate_decides(&self) -> bool {
+        self.rate_ratio
+            .is_some_and(|q| !(1.0 / RATE_TOLERANCE..=RATE_TOLERANCE).contains(&q))
+    }
+
+    /// For the pacer panel: "In step", "Behind by 1.2 s", "Ahead by 0.8 s",
+    /// or, when the rate is far off, "Breathing faster than the pacer
+    /// (12/min vs 6/min)".
     pub fn label(&self) -> String {
+        let bpm = |v: f64| format!("{}", (v * 10.0).round() / 10.0);
+        if let (true, Some(m)) = (self.rate_decides(), self.measured_bpm) {
+            let how = if m > self.pacer_bpm {
+                "faster"
+            } else {
+                "slower"
+            };
+            return format!(
+                "Breathing {how} than the pacer ({}/min vs {}/min)",
+                bpm(m),
+                bpm(self.pacer_bpm)
+            );
+        }
         match self.status {
             SyncStatus::InStep => "In step".to_string(),
             SyncStatus::Behind if self.offset_s > 0.0 => {
@@ -100,9 +126,9 @@ pub fn compare(
     let n = offsets.len() as f64;
     let offset_s = offsets.iter().map(|x| x.0).sum::<f64>() / n;
     let cycle_s = offsets.iter().map(|x| x.1).sum::<f64>() / n;
-    let rate_ratio = measured_rate_bpm
-        .filter(|r| r.is_finite() && *r > 0.0)
-        .map(|r| r / pattern.rate_bpm_at(last));
+    let measured_bpm = measured_rate_bpm.filter(|r| r.is_finite() && *r > 0.0);
+    let pacer_bpm = pattern.rate_bpm_at(last);
+    let rate_ratio = measured_bpm.map(|r| r / pacer_bpm);
     let status = match rate_ratio {
         Some(q) if q > RATE_TOLERANCE => SyncStatus::Ahead,
         Some(q) if q < 1.0 / RATE_TOLERANCE => SyncStatus::Behind,
@@ -114,6 +140,8 @@ pub fn compare(
         status,
         offset_s,
         rate_ratio,
+        measured_bpm,
+        pacer_bpm,
     })
 }
 
@@ -152,6 +180,30 @@ mod tests {
         assert_eq!(r.status, SyncStatus::Ahead);
         let r = compare(&p, 42.0, &starts(0.0, 15.0, 3), Some(4.0)).unwrap();
         assert_eq!(r.status, SyncStatus::Behind);
+    }
+
+    #[test]
+    fn a_far_off_rate_is_said_as_a_rate_not_seconds() {
+        let p = Pattern::default(); // 6/min
+                                    // Inhales every 5 s, the last one 2.6 s before a pacer inhale.
+        let r = compare(&p, 38.0, &starts(2.4, 5.0, 8), Some(12.0)).unwrap();
+        assert!(r.rate_decides());
+        assert_eq!(r.status, SyncStatus::Ahead);
+        let text = r.label();
+        assert_eq!(text, "Breathing faster than the pacer (12/min vs 6/min)");
+        assert!(!text.contains(" s"), "{text}");
+        let r = compare(&p, 42.0, &starts(2.0, 15.0, 3), Some(4.2)).unwrap();
+        assert_eq!(
+            r.label(),
+            "Breathing slower than the pacer (4.2/min vs 6/min)"
+        );
+        // Within the tolerance the timing decides, in seconds.
+        let r = compare(&p, 45.0, &starts(2.0, 10.0, 5), Some(6.5)).unwrap();
+        assert!(!r.rate_decides());
+        assert_eq!(r.label(), "Behind by 2.0 s");
+        // Without a measured rate, the timing is all there is.
+        let r = compare(&p, 38.0, &starts(2.4, 5.0, 8), None).unwrap();
+        assert!(!r.rate_decides());
     }
 
     #[test]

@@ -34,7 +34,12 @@ pub fn ui(ui: &mut egui::Ui, s: &mut Settings, sound_notice: Option<&str>) -> Op
             .text_edit_singleline(&mut s.pattern)
             .labelled_by(l.id)
             .on_hover_text("Phase lengths in seconds: IN-OUT (4-6), IN-HOLD-OUT (4-7-8) or IN-HOLD-OUT-HOLD (4-4-4-4)");
-        if r.lost_focus() {
+        // Leaving the field restarts the pacer only if the text was edited.
+        let edited = r.id.with("edited");
+        if r.changed() {
+            ui.data_mut(|d| d.insert_temp(edited, true));
+        }
+        if r.lost_focus() && ui.data_mut(|d| d.remove_temp::<bool>(edited)).unwrap_or(false) {
             changed = Some(PacerSetting::Pattern);
         }
     });

@@ -93,11 +93,26 @@ pub struct SourcePicker {
     pub ports: Vec<PortEntry>,
     pub port_error: Option<String>,
     pending: Option<Receiver<Result<Vec<PortEntry>, String>>>,
+    /// A scan was started (or a list given): the port tab does not start one.
+    scanned: bool,
 }
 
 impl SourcePicker {
+    /// Sets the port list (as if a scan had found these).
+    pub fn set_ports(&mut self, ports: Vec<PortEntry>) {
+        self.ports = ports;
+        self.port_error = None;
+        self.scanned = true;
+    }
+
+    /// True while a scan runs.
+    pub fn scanning(&self) -> bool {
+        self.pending.is_some()
+    }
+
     /// Starts listing ports on a helper thread (the result arrives later).
     pub fn refresh(&mut self) {
+        self.scanned = true;
         let (tx, rx) = std::sync::mpsc::channel();
         self.pending = Some(rx);
         std::thread::spawn(move || {
@@ -158,12 +173,17 @@ impl SourcePicker {
                 }
             }
             SourceKind::Port => {
+                // The first time the tab shows, look for ports at once.
+                if !self.scanned {
+                    self.refresh();
+                }
                 ui.horizontal(|ui| {
                     if ui.button("Refresh").clicked() {
                         self.refresh();
                     }
                     if self.pending.is_some() {
                         ui.spinner();
+                        ui.label("Searching for serial ports...");
                     }
                 });
                 if let Some(e) = &self.port_error {
