@@ -616,7 +616,7 @@ fn breath_hold_and_signal_loss_events_start_and_end_on_time() {
         let (e, at) = lost[0];
         assert!(e.start_s >= 130.0 && e.start_s <= 133.0, "{e:?}");
         assert!(
-            at >= 135.0 && at <= 139.0,
+            (135.0..=139.0).contains(&at),
             "{fs} Hz: band off at 130 s raised at {at}"
         );
         let t = ended(EventKind::SignalLost);

@@ -234,7 +234,7 @@ impl Spectrum {
 /// a coherent pair stays near 1.
 fn welch_coherence(x: &[(f64, f64)], f: f64) -> f64 {
     let n = x.len();
-    if n < 16 || !(f > 0.0) {
+    if n < 16 || f.is_nan() || f <= 0.0 {
         return 0.0;
     }
     let len = ((n / 8) as f64).max(1.0 / f).min(n as f64) as usize;
