@@ -80,21 +80,57 @@ fn pty_record_then_analyze_matches_truth_and_the_live_windows() {
     );
 }
 
+const CLASSES: [&str; 5] = ["belly", "chest", "mixed", "paradoxical", "no_signal"];
+
+/// `v[k]` is a JSON float (not null, not a string, not an integer).
+fn float(v: &serde_json::Value, k: &str) -> f64 {
+    assert!(v[k].is_f64(), "{k} must be f64: {v}");
+    v[k].as_f64().unwrap_or(f64::NAN)
+}
+
+/// `v[k]` is a JSON float or null (and present).
+fn float_or_null(v: &serde_json::Value, k: &str) -> Option<f64> {
+    assert!(v.get(k).is_some(), "missing {k}: {v}");
+    assert!(v[k].is_null() || v[k].is_f64(), "{k} must be f64|null: {v}");
+    v[k].as_f64()
+}
+
+fn class(v: &serde_json::Value) -> &str {
+    let c = v["class"].as_str().unwrap_or("");
+    assert!(
+        CLASSES.contains(&c),
+        "class must be one of {CLASSES:?}: {v}"
+    );
+    c
+}
+
+fn phase_ok(p: Option<f64>, v: &serde_json::Value) {
+    if let Some(p) = p {
+        assert!(
+            p > -180.0 && p <= 180.0,
+            "phase_deg outside (-180, 180]: {v}"
+        );
+    }
+}
+
 #[test]
-fn json_has_every_field_of_the_contract() {
+fn json_fields_have_the_contract_types() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("sim.csv");
+    // Paradoxical breathing with a 15 s breath hold at 30 s (no_signal).
     let r = run(
         &[
             "simulate",
             "--out",
             f.to_str().unwrap(),
             "--seconds",
-            "60",
+            "80",
             "--rate-hz",
             "50",
             "--phase",
             "180",
+            "--schedule",
+            "30:hold=15",
         ],
         &[],
     );
@@ -111,70 +147,71 @@ fn json_has_every_field_of_the_contract() {
         ],
         &[],
     ));
-    for k in [
-        "sample_rate_hz",
-        "duration_s",
-        "windows",
-        "breaths",
-        "summary",
-    ] {
-        assert!(j.get(k).is_some(), "missing {k}");
-    }
-    let w = j["windows"].as_array().unwrap();
-    // 20 s windows every 2 s from 10 s of signal on: about 25 of them.
-    assert!((24..=26).contains(&w.len()), "{}", w.len());
+    close(&serde_json::json!(float(&j, "sample_rate_hz")), 50.0, 1e-9);
+    close(&serde_json::json!(float(&j, "duration_s")), 80.0, 0.05);
+    let w = j["windows"].as_array().expect("windows is an array");
+    // 20 s windows every 2 s from 10 s of signal on.
+    assert!((35..=37).contains(&w.len()), "{}", w.len());
+    let mut no_signal = 0;
     for x in w {
-        for k in [
-            "t_s",
-            "rate_bpm",
-            "chest_amp",
-            "belly_amp",
-            "belly_share",
-            "phase_deg",
-            "quality",
-            "class",
-        ] {
-            assert!(x.get(k).is_some(), "window missing {k}: {x}");
+        float(x, "t_s");
+        let rate = float_or_null(x, "rate_bpm");
+        assert!(
+            float(x, "chest_amp") >= 0.0 && float(x, "belly_amp") >= 0.0,
+            "{x}"
+        );
+        let share = float_or_null(x, "belly_share");
+        let phase = float_or_null(x, "phase_deg");
+        phase_ok(phase, x);
+        let q = float(x, "quality");
+        assert!((0.0..=1.0).contains(&q), "{x}");
+        if class(x) == "no_signal" {
+            no_signal += 1;
+            assert_eq!((rate, share, phase), (None, None, None), "{x}");
+        } else {
+            assert!(rate.is_some() && share.is_some(), "{x}");
         }
     }
+    assert!(
+        no_signal >= 3,
+        "the hold gives no_signal windows: {no_signal}"
+    );
     let last = w.last().unwrap();
     assert_eq!(last["class"], "paradoxical");
     let p = last["phase_deg"].as_f64().unwrap();
-    assert!(p > -180.0 && p <= 180.0 && p.abs() > 175.0, "{p}");
-    for b in j["breaths"].as_array().unwrap() {
-        for k in [
-            "inhale_start_s",
-            "exhale_start_s",
-            "end_s",
-            "chest_amp",
-            "belly_amp",
-            "belly_share",
-            "class",
-        ] {
-            assert!(b.get(k).is_some(), "breath missing {k}: {b}");
-        }
+    assert!(p.abs() > 175.0, "{p}");
+    let breaths = j["breaths"].as_array().expect("breaths is an array");
+    assert!(breaths.len() >= 8, "{}", breaths.len());
+    for b in breaths {
         let (i, e, n) = (
-            b["inhale_start_s"].as_f64().unwrap(),
-            b["exhale_start_s"].as_f64().unwrap(),
-            b["end_s"].as_f64().unwrap(),
+            float(b, "inhale_start_s"),
+            float(b, "exhale_start_s"),
+            float(b, "end_s"),
         );
         assert!(i < e && e < n, "{b}");
+        float(b, "chest_amp");
+        float(b, "belly_amp");
+        let sh = float(b, "belly_share");
+        assert!((0.0..=1.0).contains(&sh), "{b}");
+        class(b);
     }
     let s = &j["summary"];
-    for k in [
-        "rate_bpm",
-        "belly_share",
-        "phase_deg",
-        "breaths",
-        "class_fraction",
-    ] {
-        assert!(s.get(k).is_some(), "summary missing {k}");
-    }
-    let total: f64 = ["belly", "chest", "mixed", "paradoxical", "no_signal"]
-        .iter()
-        .map(|c| s["class_fraction"][c].as_f64().unwrap())
-        .sum();
+    float_or_null(s, "rate_bpm").expect("a summary rate");
+    float_or_null(s, "belly_share").expect("a summary share");
+    phase_ok(float_or_null(s, "phase_deg"), s);
+    assert!(s["breaths"].is_u64(), "breaths must be an integer: {s}");
+    assert_eq!(s["breaths"].as_u64(), Some(breaths.len() as u64));
+    let cf = s["class_fraction"]
+        .as_object()
+        .expect("class_fraction object");
+    assert_eq!(cf.len(), 5, "{s}");
+    let total: f64 = CLASSES.iter().map(|c| float(&s["class_fraction"], c)).sum();
     close(&serde_json::json!(total), 1.0, 1e-9);
+    close(
+        &s["class_fraction"]["no_signal"],
+        no_signal as f64 / w.len() as f64,
+        1e-9,
+    );
 }
 
 #[test]
@@ -233,6 +270,28 @@ fn bad_input_is_one_clear_error() {
         "line 502",
     );
     assert_clean_error(&run(&["analyze", "/nonexistent/x.csv"], &[]), "cannot open");
+    // A negative time is malformed, not silently dropped.
+    let mut text = String::from("time_s,chest,belly\n");
+    for i in 0..300 {
+        text += &format!("{},{},{}\n", i as f64 / 50.0, i, i);
+    }
+    text += "-0.5,1,2\n";
+    std::fs::write(&f, text).unwrap();
+    assert_clean_error(
+        &run(&["analyze", f.to_str().unwrap(), "--json"], &[]),
+        "line 302",
+    );
+    // Rows before time 0 (increasing, so the reader accepts them) used to
+    // be dropped without a word.
+    let mut text = String::from("time_s,chest,belly\n");
+    for i in -5..300 {
+        text += &format!("{},{},{}\n", i as f64 / 50.0, i, i);
+    }
+    std::fs::write(&f, text).unwrap();
+    assert_clean_error(
+        &run(&["analyze", f.to_str().unwrap()], &[]),
+        "line 2: time_s -0.1 is negative",
+    );
     std::fs::write(&f, "time,chest,belly\n0,1,2\n").unwrap();
     assert_clean_error(&run(&["analyze", f.to_str().unwrap()], &[]), "time_s");
     std::fs::write(&f, "time_s,chest,belly\n0,1,2\n0.02,1,2\n").unwrap();

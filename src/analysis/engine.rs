@@ -11,6 +11,7 @@
 
 use super::breaths::{breath_shape_stats, Turn, TurnDetector};
 use super::calibration::Gains;
+use super::checks::{residual_range, rms_noise_sd};
 use super::classify::{classify, classify_from, Class};
 use super::config::AnalysisConfig;
 use super::decimate::{Decimated, Decimator, Slot};
@@ -38,6 +39,17 @@ const BREATH_S: (f64, f64) = (1.0, 20.0);
 const RECENT_BREATHS: usize = 64;
 /// The live label follows the last breath while it is this recent, s.
 const BREATH_FRESH_S: f64 = 15.0;
+/// Breaths averaged for the over-breathing rate (fast to react, unlike the
+/// 30 s spectral window), and how recent the last of them must be, s.
+const SAFETY_BREATHS: usize = 3;
+const SAFETY_FRESH_S: f64 = 10.0;
+/// A band moving less than this many noise SD, and less than this
+/// fraction of its normal excursion, shows no breathing.
+const DEAD_NOISE_SD: f64 = 8.0;
+const DEAD_FRACTION: f64 = 0.2;
+/// At most this many `gap` windows are reported for one gap (1 h at a 1 s
+/// step); a longer jump of the sample index skips ahead.
+const MAX_GAP_WINDOWS: u64 = 3600;
 
 /// Timing signals: chest + SIGNS[k] * belly.
 const SIGNS: [f64; 2] = [1.0, -1.0];
@@ -113,6 +125,13 @@ struct Core {
     good_amp: [f64; 2],
     label: Class,
     last_breath: Option<(u64, f64, Option<f64>)>,
+    /// Last slot handed on by the decimator (real or filled).
+    last_n: Option<u64>,
+    /// History restarted after a long gap and is not yet long enough for a
+    /// window: steps are reported as `gap` windows meanwhile.
+    recovering: bool,
+    /// Each band found dead (noise only) at the last window.
+    dead: [bool; 2],
     safety: SafetyMonitor,
     buf: [Vec<f64>; 2],
     breaths: u64,
@@ -155,6 +174,9 @@ impl Engine {
             good_amp: [0.0; 2],
             label: Class::NoSignal,
             last_breath: None,
+            last_n: None,
+            recovering: false,
+            dead: [false; 2],
             safety: SafetyMonitor::new(cfg.safety),
             buf: [Vec::with_capacity(cap), Vec::with_capacity(cap)],
             breaths: 0,
@@ -226,12 +248,12 @@ impl Core {
     fn slot(&mut self, d: Decimated, out: &mut impl FnMut(Output)) {
         let s = match d {
             Decimated::Slot(s) => s,
-            Decimated::Reset { .. } => {
-                self.hist.clear();
-                self.det.iter_mut().for_each(Tracker::reset);
+            Decimated::Reset { lost_slots } => {
+                self.long_gap(lost_slots, out);
                 return;
             }
         };
+        self.last_n = Some(s.n);
         if self.hist.len() == self.hist.capacity() {
             self.hist.pop_front();
         }
@@ -245,18 +267,89 @@ impl Core {
                 self.breath(k, a, c, b, out);
             }
         }
-        let f = self.factor;
-        let t_end = (s.n + 1) as f64 * f / self.sample_rate_hz;
+        let t_end = self.t_end(s.n);
+        if self.step_due(t_end) {
+            if self.hist.len() >= self.min_n {
+                self.recovering = false;
+                self.window(t_end, out);
+            } else if self.recovering {
+                self.gap_window(t_end, out);
+            }
+        }
+    }
+
+    /// End of slot n on the input's time base, s.
+    fn t_end(&self, n: u64) -> f64 {
+        (n + 1) as f64 * self.factor / self.sample_rate_hz
+    }
+
+    /// Whether a slot ending at `t_end` is due for a window (and if so, moves
+    /// on to the next step).
+    fn step_due(&mut self, t_end: f64) -> bool {
         let step = self.cfg.step_s;
         let next = *self
             .next_step
             .get_or_insert(((t_end / step).floor() + 1.0) * step);
         if t_end + 1e-9 >= next {
             self.next_step = Some(((t_end / step + 1e-9).floor() + 1.0) * step);
-            if self.hist.len() >= self.min_n {
-                self.window(t_end, out);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A gap too long to bridge (`lost` slots after the last one): history
+    /// no longer connects, so it restarts; every step inside the gap (and
+    /// until the new history holds a window) is a `gap` window, and the
+    /// safety monitor counts the loss from the gap's start.
+    fn long_gap(&mut self, lost: u64, out: &mut impl FnMut(Output)) {
+        self.hist.clear();
+        self.det.iter_mut().for_each(Tracker::reset);
+        self.label = Class::NoSignal;
+        let (Some(prev), Some(_)) = (self.last_n, self.next_step) else {
+            return;
+        };
+        self.recovering = true;
+        self.safety.signal_lost_since(self.t_end(prev));
+        let last = prev.saturating_add(lost);
+        self.last_n = Some(last);
+        let slots_per_s = self.sample_rate_hz / self.factor;
+        for _ in 0..MAX_GAP_WINDOWS {
+            let Some(next) = self.next_step else { return };
+            // The slot whose end first reaches the step, as for real windows.
+            let n = ((next * slots_per_s - 1e-9).ceil() as u64).saturating_sub(1);
+            if n > last {
+                return;
+            }
+            let t = self.t_end(n);
+            if self.step_due(t) {
+                self.gap_window(t, out);
             }
         }
+        // Longer than the cap: skip ahead to the end of the gap.
+        self.next_step = None;
+        self.step_due(self.t_end(last));
+    }
+
+    /// A `no_signal` window for a step with no signal to analyse.
+    fn gap_window(&mut self, t: f64, out: &mut impl FnMut(Output)) {
+        let reason = Some(NoSignalReason::Gap);
+        self.safety
+            .update(t, None, 0.0, reason, &mut |e| out(Output::Event(e)));
+        out(Output::Window(WindowResult {
+            t_s: t,
+            rate_bpm: None,
+            chest_amp: 0.0,
+            belly_amp: 0.0,
+            belly_share: None,
+            phase_deg: None,
+            coherence: 0.0,
+            quality: 0.0,
+            class: Class::NoSignal,
+            label: Class::NoSignal,
+            reason,
+            over_breathing: false,
+        }));
     }
 
     fn breath(&mut self, k: usize, a: u64, c: u64, b: u64, out: &mut impl FnMut(Output)) {
@@ -386,12 +479,13 @@ impl Core {
         let period = est
             .f0_hz
             .map_or(self.win_n, |f| (1.5 * self.rate / f) as usize);
-        let span = period.clamp((2.0 * self.rate) as usize, self.hist.len());
+        let len = self.hist.len();
+        let span = period.clamp(((2.0 * self.rate) as usize).min(len), len);
         let noise_v = est.noise_sd[0].hypot(est.noise_sd[1]);
         for (det, sign) in self.det.iter_mut().zip(SIGNS) {
             let (lo, hi) = self
                 .hist
-                .range(self.hist.len() - span..)
+                .range(len - span..)
                 .map(|s| s.chest + sign * s.belly)
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
                     (l.min(v), h.max(v))
@@ -420,13 +514,14 @@ impl Core {
         };
 
         let lim = self.cfg.safety;
-        let over = rate_bpm.is_some_and(|r| r > lim.max_rate_bpm)
+        let safety_rate = rate_bpm.map(|r| self.breath_rate_now(now_n).unwrap_or(r));
+        let over = safety_rate.is_some_and(|r| r > lim.max_rate_bpm)
             || self
                 .safety
                 .baseline()
                 .is_some_and(|b| total > lim.max_depth_ratio * b && reason.is_none());
         self.safety
-            .update(t_end, rate_bpm, total, reason, &mut |e| {
+            .update(t_end, safety_rate, total, reason, &mut |e| {
                 out(Output::Event(e))
             });
         out(Output::Window(WindowResult {
@@ -472,16 +567,61 @@ impl Core {
         }
     }
 
+    /// Rate of the last few breaths (their count over their span), when the
+    /// last ended recently: what the over-breathing check follows, since it
+    /// reacts within a few breaths where the 30 s window lags by half of it.
+    fn breath_rate_now(&self, now: u64) -> Option<f64> {
+        let k = self.recent.len();
+        if k < SAFETY_BREATHS {
+            return None;
+        }
+        let (first, _) = self.recent[k - SAFETY_BREATHS];
+        let (_, last) = self.recent[k - 1];
+        let fresh = now.saturating_sub(last) as f64 <= SAFETY_FRESH_S * self.rate;
+        (fresh && last > first)
+            .then(|| 60.0 * SAFETY_BREATHS as f64 / ((last - first) as f64 / self.rate))
+    }
+
+    /// A band that shows only noise while the other breathes: over the last
+    /// `m` slots its movement (range after removing a line) stays within a
+    /// few noise SD (measured over the same slots) and far below its own
+    /// normal excursion, while the other band moves at least a third of its
+    /// own. Needs a normal excursion from an earlier valid window.
+    /// Once dead, a band stays so until it moves again, whatever the other.
+    fn dead_band(&mut self, m: usize) -> bool {
+        let len = self.hist.len();
+        if m < 8 || len < m {
+            self.dead = [false; 2];
+            return false;
+        }
+        let band = |k: usize| {
+            self.hist
+                .range(len - m..)
+                .map(move |s| if k == 0 { s.chest } else { s.belly })
+        };
+        let moved = [residual_range(band(0), m), residual_range(band(1), m)];
+        for k in 0..2 {
+            let normal = self.good_amp[k];
+            let still = normal > 0.0
+                && moved[k] < DEAD_NOISE_SD * rms_noise_sd(band(k))
+                && moved[k] < DEAD_FRACTION * normal;
+            let other_breathes = moved[1 - k] > self.good_amp[1 - k] / 3.0;
+            self.dead[k] = still && (self.dead[k] || other_breathes);
+        }
+        self.dead[0] || self.dead[1]
+    }
+
     /// Short-term checks first (they must react within seconds), then quality.
     fn no_signal_reason(
-        &self,
+        &mut self,
         est: &SpectralEstimate,
         quality: f64,
         any_moving: bool,
     ) -> Option<NoSignalReason> {
         let len = self.hist.len();
-        let recent = |m: usize| self.hist.range(len - m.min(len)..);
         let short = self.short_n.min(len);
+        let dead = self.dead_band(short);
+        let recent = |m: usize| self.hist.range(len - m.min(len)..);
         if recent(short).filter(|s| s.gap).count() * 2 > short {
             return Some(NoSignalReason::Gap);
         }
@@ -497,6 +637,9 @@ impl Core {
             if hi - lo <= 1e-9 * (1.0 + hi.abs()) {
                 return Some(NoSignalReason::Flat);
             }
+        }
+        if dead {
+            return Some(NoSignalReason::Flat);
         }
         if len >= self.hold_n {
             // Breath hold: neither band moves beyond a fraction of its recent
@@ -520,22 +663,29 @@ impl Core {
     }
 }
 
-/// Range of `y` (length `n`) after removing its least-squares line.
-fn residual_range(y: impl Iterator<Item = f64> + Clone, n: usize) -> f64 {
-    let m = n as f64;
-    let tm = (m - 1.0) / 2.0;
-    let ym = y.clone().sum::<f64>() / m;
-    let (mut sxy, mut sxx) = (0.0, 0.0);
-    for (i, v) in y.clone().enumerate() {
-        sxy += (i as f64 - tm) * (v - ym);
-        sxx += (i as f64 - tm).powi(2);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_min_window_is_safe() {
+        // validate() allows any min_window_s > 0; the hysteresis span used
+        // to clamp with a lower bound above the history length and panic.
+        let cfg = AnalysisConfig {
+            min_window_s: 0.5,
+            step_s: 0.1,
+            ..Default::default()
+        };
+        assert!(cfg.validate().is_ok());
+        let mut e = Engine::new(cfg, 50.0, &Gains::default());
+        let mut windows = 0;
+        for i in 0..1500u64 {
+            let v = (2.0 * std::f64::consts::PI * 0.25 * i as f64 / 50.0).sin();
+            e.push(i, 100.0 * v, 50.0 * v, 0, &mut |o| {
+                windows += matches!(o, Output::Window(_)) as usize;
+            });
+        }
+        // From 0.5 s to 30 s every 0.1 s.
+        assert!((290..=297).contains(&windows), "{windows}");
     }
-    let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
-    let (lo, hi) = y
-        .enumerate()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (i, v)| {
-            let r = v - ym - slope * (i as f64 - tm);
-            (a.min(r), b.max(r))
-        });
-    hi - lo
 }

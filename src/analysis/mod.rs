@@ -10,6 +10,7 @@
 
 pub mod breaths;
 pub mod calibration;
+pub mod checks;
 pub mod classify;
 pub mod config;
 pub mod decimate;

@@ -148,6 +148,13 @@ impl SafetyMonitor {
         self.baseline
     }
 
+    /// Signal loss known to have begun at `t` (a long gap in the samples,
+    /// seen only when they resume): the loss counts from there, not from the
+    /// first window that reports it. No effect while a loss is already timed.
+    pub fn signal_lost_since(&mut self, t: f64) {
+        self.lost.since.get_or_insert(t);
+    }
+
     /// Feeds one window.
     pub fn update(
         &mut self,

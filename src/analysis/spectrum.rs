@@ -49,6 +49,8 @@ pub struct Spectrum {
     ps: Vec<f64>,
     cross: Vec<Complex<f64>>,
     tmp: Vec<f64>,
+    /// The detrended window (chest, belly), for the Welch coherence.
+    det: Vec<(f64, f64)>,
 }
 
 impl std::fmt::Debug for Spectrum {
@@ -77,6 +79,7 @@ impl Spectrum {
             ps: vec![0.0; half],
             cross: vec![Complex::default(); half],
             tmp: Vec::with_capacity(max_len),
+            det: Vec::with_capacity(max_len),
         }
     }
 
@@ -111,6 +114,7 @@ impl Spectrum {
         let tc = quad_trend(&chest[..n]);
         let tb = quad_trend(&belly[..n]);
         let mut wsum2 = 0.0;
+        self.det.clear();
         for i in 0..n {
             let w = 0.5 - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / (n - 1) as f64).cos();
             wsum2 += w * w;
@@ -118,6 +122,7 @@ impl Spectrum {
             let c = chest[i] - (tc[0] + tc[1] * x + tc[2] * x * x);
             let b = belly[i] - (tb[0] + tb[1] * x + tb[2] * x * x);
             self.buf[i] = Complex::new(c * w, b * w);
+            self.det.push((c, b));
         }
         self.buf[n..].fill(Complex::default());
         self.fft
@@ -192,13 +197,8 @@ impl Spectrum {
             est.amp[band] = 2.0 * std::f64::consts::SQRT_2 * rms;
         }
         let s: Complex<f64> = self.cross[fund.0..=fund.1].iter().sum();
-        let (fc, fb) = (sum(&self.pc, fund), sum(&self.pb, fund));
         est.phase_deg = wrap_deg(s.arg().to_degrees());
-        est.coherence = if fc > 0.0 && fb > 0.0 {
-            (s.norm_sqr() / (fc * fb)).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+        est.coherence = welch_coherence(&self.det, f0 / self.rate_hz);
         let p_all = sum(&self.ps, all);
         est.prominence = if p_all > 0.0 {
             sum(&self.ps, fund) / p_all
@@ -220,6 +220,51 @@ impl Spectrum {
         let a = (self.bin(f_lo).round() as usize).clamp(1, nyq);
         let b = (self.bin(f_hi).round() as usize).clamp(a, nyq);
         (a, b)
+    }
+}
+
+/// Magnitude-squared coherence of the two series at `f` cycles per sample,
+/// Welch style: the cross- and auto-spectra at `f` are averaged over
+/// overlapping (50 %) Hann-windowed sub-segments of an eighth of the window
+/// but at least one period (whose first Hann null falls on the second
+/// harmonic), each with its mean removed. One zero-padded window holds
+/// only 2-4 independent bins near the peak, so its coherence is near 1 for
+/// any narrowband pair; averaged over 11-15 segments (30 s window, 12 to
+/// 60 breaths/min; 4 at 5/min), two independent noises give about 0.1 and
+/// a coherent pair stays near 1.
+fn welch_coherence(x: &[(f64, f64)], f: f64) -> f64 {
+    let n = x.len();
+    if n < 16 || f.is_nan() || f <= 0.0 {
+        return 0.0;
+    }
+    let len = ((n / 8) as f64).max(1.0 / f).min(n as f64) as usize;
+    let hop = (len / 2).max(1);
+    let (mut sxy, mut sxx, mut syy) = (Complex::new(0.0, 0.0), 0.0, 0.0);
+    let step = Complex::from_polar(1.0, -2.0 * std::f64::consts::PI * f);
+    let mut start = 0;
+    while start + len <= n {
+        let seg = &x[start..start + len];
+        let (mc, mb) = seg
+            .iter()
+            .fold((0.0, 0.0), |(a, b), &(c, d)| (a + c, b + d));
+        let (mc, mb) = (mc / len as f64, mb / len as f64);
+        let (mut xc, mut xb) = (Complex::new(0.0, 0.0), Complex::new(0.0, 0.0));
+        let mut rot = Complex::new(1.0, 0.0);
+        for (i, &(c, b)) in seg.iter().enumerate() {
+            let w = 0.5 - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / (len - 1) as f64).cos();
+            xc += rot * ((c - mc) * w);
+            xb += rot * ((b - mb) * w);
+            rot *= step;
+        }
+        sxy += xb * xc.conj();
+        sxx += xc.norm_sqr();
+        syy += xb.norm_sqr();
+        start += hop;
+    }
+    if sxx > 0.0 && syy > 0.0 {
+        (sxy.norm_sqr() / (sxx * syy)).clamp(0.0, 1.0)
+    } else {
+        0.0
     }
 }
 
@@ -322,10 +367,42 @@ mod tests {
         let c: Vec<f64> = (0..375).map(|_| r.random::<f64>() - 0.5).collect();
         let b: Vec<f64> = (0..375).map(|_| r.random::<f64>() - 0.5).collect();
         let e = Spectrum::new(12.5, 375).analyse(&c, &b, 4.0, 60.0);
+        assert!(e.f0_hz.is_some(), "a peak to measure coherence at: {e:?}");
+        assert!(e.coherence < 0.5, "{e:?}");
         assert!(e.prominence < 0.3, "{e:?}");
         assert!(e.hf_ratio > 0.5, "{e:?}");
         let sd = e.noise_sd[0];
         assert!((sd - (1.0f64 / 12.0).sqrt()).abs() < 0.05, "{sd}");
+    }
+
+    #[test]
+    fn coherence_tells_independent_noise_from_a_coherent_pair() {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, Normal};
+        let (fs, n) = (12.5, 375);
+        let mut s = Spectrum::new(fs, n);
+        let mut r = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let z = Normal::new(0.0, 1.0).unwrap();
+        let (mut noise, mut found) = (Vec::new(), 0);
+        for _ in 0..40 {
+            let c: Vec<f64> = (0..n).map(|_| z.sample(&mut r)).collect();
+            let b: Vec<f64> = (0..n).map(|_| z.sample(&mut r)).collect();
+            let e = s.analyse(&c, &b, 4.0, 60.0);
+            found += e.f0_hz.is_some() as usize;
+            noise.push(e.coherence);
+        }
+        assert!(found >= 35, "{found}");
+        let mean = noise.iter().sum::<f64>() / noise.len() as f64;
+        let high = noise.iter().filter(|&&c| c >= 0.5).count();
+        assert!(mean < 0.35 && high <= 4, "noise coherence {noise:.2?}");
+        // Breathing seen by both bands (other gain, phase, own noise, drift).
+        for (bpm, ph, sd) in [(5.0, 20.0, 0.1), (12.0, 180.0, 0.2), (30.0, -60.0, 0.2)] {
+            let (mut c, mut b) = sines(fs, n, bpm / 60.0, 2.0, 5.0, ph);
+            c.iter_mut().for_each(|v| *v += sd * z.sample(&mut r));
+            b.iter_mut().for_each(|v| *v += sd * z.sample(&mut r));
+            let e = s.analyse(&c, &b, 4.0, 60.0);
+            assert!(e.coherence > 0.9, "{bpm}/min: {e:?}");
+        }
     }
 
     #[test]

@@ -11,7 +11,9 @@ pub enum NoSignalReason {
     Gap,
     /// A band sits at a converter rail: unplugged or far overstretched.
     BandOff,
-    /// A band does not move at all (no noise either): disconnected input.
+    /// A band shows no breathing: it does not move at all (disconnected
+    /// input), or for 3 s only its noise, far below its normal excursion,
+    /// while the other band breathes (a dead band).
     Flat,
     /// No breathing movement for longer than the hold limit.
     BreathHold,

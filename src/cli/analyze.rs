@@ -80,7 +80,10 @@ pub fn analyze_file(input: &Path, cfg: AnalysisConfig, gains: Gains) -> anyhow::
     let mut head: Vec<BandRow> = Vec::with_capacity(RATE_ROWS);
     while head.len() < RATE_ROWS {
         match rdr.next_row()? {
-            Some(r) => head.push(r),
+            Some(r) => {
+                check_time(&path, &r)?;
+                head.push(r)
+            }
             None => break,
         }
     }
@@ -92,17 +95,35 @@ pub fn analyze_file(input: &Path, cfg: AnalysisConfig, gains: Gains) -> anyhow::
         );
     }
     let mut c = Collector::new(cfg, fs, gains);
-    let mut feed = |r: &BandRow| {
+    let mut feed = |r: &BandRow| -> anyhow::Result<()> {
+        check_time(&path, r)?;
         let index = r
             .sample_index
-            .unwrap_or_else(|| (r.time_s * fs).round().max(0.0) as u64);
+            .unwrap_or_else(|| (r.time_s * fs).round() as u64);
         c.push(index, r.chest, r.belly, r.flags);
+        Ok(())
     };
-    head.iter().for_each(&mut feed);
+    for r in &head {
+        feed(r)?;
+    }
     while let Some(r) = rdr.next_row()? {
-        feed(&r);
+        feed(&r)?;
     }
     Ok(c.finish())
+}
+
+/// A negative (or NaN) time is malformed: it has no place on the sample
+/// clock, and dropping the row silently would hide a broken file.
+fn check_time(path: &Path, r: &BandRow) -> anyhow::Result<()> {
+    if r.time_s >= 0.0 {
+        return Ok(());
+    }
+    bail!(
+        "{}, line {}: time_s {} is negative",
+        path.display(),
+        r.line,
+        r.time_s
+    )
 }
 
 fn write_windows_csv(path: &Path, r: &Report) -> anyhow::Result<()> {
