@@ -128,6 +128,74 @@ fn missing_port_is_a_clear_error() {
         &[],
     );
     assert_clean_error(&r, "/dev/does-not-exist");
+    assert!(r.stderr.contains("see `breathband ports`"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_numbers_are_usage_errors_not_panics_or_garbage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("x.csv");
+    let csv = csv.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &[
+            "simulate",
+            "--pty",
+            "--unplug-at",
+            "1",
+            "--unplug-for",
+            "inf",
+        ],
+        &[
+            "simulate",
+            "--pty",
+            "--unplug-at",
+            "1",
+            "--unplug-for",
+            "1e20",
+        ],
+        &[
+            "simulate",
+            "--pty",
+            "--silence-at",
+            "1",
+            "--silence-for",
+            "nan",
+        ],
+        &["simulate", "--pty", "--corrupt", "1.5"],
+        &["simulate", "--pty", "--boot-delay=-1"],
+        &["simulate", "--out", csv, "--seconds", "nan"],
+        &["simulate", "--out", csv, "--seconds", "1", "--share", "2"],
+        &[
+            "simulate",
+            "--out",
+            csv,
+            "--seconds",
+            "1",
+            "--rate-hz",
+            "inf",
+        ],
+        &["record", "--port", "/dev/x", "--text-rate", "0"],
+        &["record", "--replay", csv, "--speed", "nan"],
+        &["record", "--replay", csv, "--speed=-1"],
+        &["record", "--virtual", "--seconds", "inf"],
+        &["record", "--virtual", "--seconds", "0"],
+        &["record", "--virtual", "--noise", "x"],
+    ];
+    for args in cases {
+        let r = run(args, &[]);
+        assert_eq!(r.code, Some(2), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+        let first = r.stderr.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with("error: invalid value")
+                && (first.contains("out of range") || first.contains("not a number")),
+            "{args:?}: {first}"
+        );
+    }
+    assert!(!std::path::Path::new(csv).exists(), "nothing was written");
+    // A board rate the protocol does not allow is refused before any I/O.
+    let r = run(&["record", "--port", "/dev/x", "--rate-hz", "2000"], &[]);
+    assert_clean_error(&r, "--rate-hz 2000");
 }
 
 #[test]

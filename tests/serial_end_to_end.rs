@@ -243,3 +243,96 @@ fn text_fallback_uses_the_given_rate() {
     assert_eq!(m["source"]["rate_estimated"], false);
     assert_eq!(read_samples(&out).len(), 100);
 }
+
+#[test]
+fn board_reset_in_place_is_started_again_and_the_gap_is_marked() {
+    // The port stays open; the board reboots at 4 s, sends Info and does not
+    // stream until the host sends Start again (heartbeats keep coming, so
+    // the link never looks silent).
+    let tmp = tempfile::tempdir().unwrap();
+    let sim = start_sim(
+        tmp.path(),
+        &["--rate-hz", "500", "--seconds", "40", "--reset-at", "4"],
+    );
+    let out = tmp.path().join("s");
+    let r = record_port(&sim.dev, &out, "10", &[]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let rows = read_samples(&out);
+    let m = read_meta(&out);
+    assert_eq!(m["counters"]["reconnects"], 0, "the port never closed");
+    let gaps = m["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0]["estimated"], true, "index restarted at 0");
+    let lost = gaps[0]["lost_samples"].as_u64().unwrap();
+    // Down for 0.5 s at 500 Hz, plus the host's reaction.
+    assert!((200..=1000).contains(&lost), "lost {lost}");
+    assert_eq!(m["counters"]["samples_lost"], lost);
+    let gap_at = gaps[0]["index"].as_u64().unwrap();
+    let split = rows.iter().position(|r| r.index == gap_at).unwrap();
+    assert!(split as u64 >= 4 * 500 - 100, "about 4 s before: {split}");
+    assert_eq!(rows[0].index, 0);
+    assert_contiguous(&rows[..split]);
+    assert_eq!(
+        rows[split].flags & 0b1010_0000,
+        0b1010_0000,
+        "gap+estimated"
+    );
+    assert_contiguous(&rows[split..]);
+    assert_eq!(
+        rows.last().unwrap().index,
+        10 * 500 - 1,
+        "recording went on"
+    );
+}
+
+#[test]
+fn handshake_survives_a_bootloader_that_ignores_commands_after_open() {
+    // Opening the port resets the board; for 1.5 s it ignores GetInfo, then
+    // boots and sends Info.
+    let tmp = tempfile::tempdir().unwrap();
+    let sim = start_sim(
+        tmp.path(),
+        &["--rate-hz", "200", "--seconds", "40", "--boot-delay", "1.5"],
+    );
+    let out = tmp.path().join("s");
+    let t0 = std::time::Instant::now();
+    let r = record_port(&sim.dev, &out, "2", &[]);
+    let wall = t0.elapsed().as_secs_f64();
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        wall >= 3.4,
+        "the board really was deaf for 1.5 s: {wall:.2} s"
+    );
+    let rows = read_samples(&out);
+    assert_eq!(rows.len(), 400);
+    assert_eq!(rows[0].index, 0);
+    assert_contiguous(&rows);
+    let c = &read_meta(&out)["counters"];
+    assert_eq!(c["samples_lost"], 0);
+    assert_eq!(c["reconnects"], 0);
+    drop(sim);
+}
+
+#[test]
+fn record_rate_hz_sets_the_board_rate_with_set_rate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sim = start_sim(tmp.path(), &["--rate-hz", "200", "--seconds", "40"]);
+    let out = tmp.path().join("s");
+    let r = record_port(&sim.dev, &out, "3", &["--rate-hz", "500"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let m = read_meta(&out);
+    assert_eq!(m["sample_rate_hz"], 500.0);
+    assert_eq!(m["source"]["sample_rate_hz"], 500.0);
+    let rows = read_samples(&out);
+    assert_eq!(rows.len(), 1500);
+    assert_contiguous(&rows);
+    assert_eq!(rows[1499].time_s, 2.998);
+    let c = &m["counters"];
+    assert_eq!(c["samples_lost"], 0);
+    assert_eq!(c["malformed"], 0);
+    assert!(
+        m["events"].as_array().unwrap().is_empty(),
+        "no rate-change warning: {}",
+        m["events"]
+    );
+}

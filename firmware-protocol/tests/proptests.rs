@@ -2,7 +2,8 @@
 //! random, truncated or corrupted bytes never panic and never stop the
 //! decoder from finding the next good frame.
 //!
-//! Cases default to 100 000 for the robustness properties; a longer run:
+//! Cases default to 100 000 for every property (PROPTEST_CASES overrides); a
+//! longer run:
 //! `PROPTEST_CASES=1000000 cargo test --release -p breathband-protocol --test proptests`.
 
 use breathband_protocol::{
@@ -112,7 +113,7 @@ fn decode_all(dec: &mut Decoder, bytes: &[u8], chunk: usize) -> Vec<Frame> {
 }
 
 proptest! {
-    #![proptest_config(cases(20_000))]
+    #![proptest_config(cases(100_000))]
 
     #[test]
     fn any_frame_round_trips_in_any_chunking(

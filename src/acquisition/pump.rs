@@ -8,8 +8,9 @@ use crate::device::{BlockSink, DeviceInfo};
 use breathband_protocol::SampleFlags;
 use ringbuf::traits::Producer;
 use ringbuf::HeapProd;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,7 +27,13 @@ pub struct Pump {
     full_scale: [Option<i32>; 2],
     clock: Instant,
     scratch: Vec<Sample>,
+    /// Events the consumer's queue had no room for yet, oldest first.
+    backlog: VecDeque<AcqEvent>,
 }
+
+/// Events kept while the consumer's queue is full (a gap or link event every
+/// few ms for minutes); beyond this the oldest are dropped with a log line.
+pub const EVENT_BACKLOG: usize = 1 << 16;
 
 impl Pump {
     /// A pump into `prod`, reporting to `events` and `counters`.
@@ -48,14 +55,47 @@ impl Pump {
             full_scale: [None; 2],
             clock: Instant::now(),
             scratch: Vec::with_capacity(256),
+            backlog: VecDeque::new(),
         }
     }
 
-    /// Sends an event (dropped if the consumer's queue is full).
-    pub fn event(&self, e: AcqEvent) {
-        // Events are rare; if the consumer stopped listening, nothing is lost
-        // that the counters and session metadata do not also hold.
-        let _ = self.events.try_send(e);
+    /// Queues an event for the consumer. Never blocks and never loses one
+    /// while the consumer keeps reading: what its queue has no room for
+    /// waits in a backlog, sent first at the next event, block or poll.
+    pub fn event(&mut self, e: AcqEvent) {
+        if self.backlog.len() >= EVENT_BACKLOG {
+            self.backlog.pop_front();
+            tracing::warn!("event queue full for long: an old event was dropped");
+        }
+        self.backlog.push_back(e);
+        self.flush_events();
+    }
+
+    /// Sends what waits in the backlog, as far as the queue has room. True
+    /// when nothing is left (or the consumer is gone: nobody to tell).
+    pub fn flush_events(&mut self) -> bool {
+        while let Some(e) = self.backlog.pop_front() {
+            match self.events.try_send(e) {
+                Ok(()) => {}
+                Err(TrySendError::Full(e)) => {
+                    self.backlog.push_front(e);
+                    return false;
+                }
+                Err(TrySendError::Disconnected(_)) => {
+                    self.backlog.clear();
+                    return true;
+                }
+            }
+        }
+        true
+    }
+
+    /// At the end: waits (in short sleeps) until the backlog is sent, or
+    /// `stop` is set (the consumer then no longer reads).
+    pub fn drain_events(&mut self) {
+        while !self.flush_events() && !self.stop.load(Relaxed) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// Pushes the scratch block; returns how many samples went into the ring.
@@ -83,20 +123,17 @@ impl Pump {
 
 impl BlockSink for Pump {
     fn info(&mut self, info: DeviceInfo) {
-        match &self.info {
+        match self.info.take() {
             None => {
                 let trust_index = info.kind == "replay";
                 self.continuity =
                     Some(Continuity::new(info.sample_rate_hz).with_trusted_index(trust_index));
             }
-            Some(old) if old.sample_rate_hz != info.sample_rate_hz => {
-                self.event(AcqEvent::Warning(format!(
-                    "device changed its sample rate from {} to {} Hz mid-session; \
-                     times after this point are wrong: start a new session",
-                    old.sample_rate_hz, info.sample_rate_hz
-                )));
+            Some(old) => {
+                for w in changed_device(&old, &info) {
+                    self.event(AcqEvent::Warning(w));
+                }
             }
-            Some(_) => {}
         }
         self.full_scale = [0, 1].map(|k| info.channels[k].full_scale.map(|f| f as i32));
         self.info = Some(info.clone());
@@ -104,6 +141,9 @@ impl BlockSink for Pump {
     }
 
     fn block(&mut self, device_first: Option<u32>, block_flags: u8, pairs: &[[i32; 2]]) {
+        if !self.backlog.is_empty() {
+            self.flush_events();
+        }
         let Some(cont) = self.continuity.as_mut() else {
             return;
         };
@@ -151,5 +191,113 @@ impl BlockSink for Pump {
         // already in `ring_overflow`.
         let pushed = self.push_all();
         Counters::add(&self.counters.samples, pushed as u64);
+    }
+}
+
+/// Warnings when a device describes itself again differently mid-session:
+/// another sample rate, or another board (device id) answering on the port.
+pub fn changed_device(old: &DeviceInfo, new: &DeviceInfo) -> Vec<String> {
+    let mut out = Vec::new();
+    if old.device_id != new.device_id {
+        let show = |id: &Option<String>| id.clone().unwrap_or_else(|| "none".into());
+        out.push(format!(
+            "a different board answered: device id {} instead of {}; \
+             the samples after this point come from it",
+            show(&new.device_id),
+            show(&old.device_id)
+        ));
+    }
+    if old.sample_rate_hz != new.sample_rate_hz {
+        out.push(format!(
+            "device changed its sample rate from {} to {} Hz mid-session; \
+             times after this point are wrong: start a new session",
+            old.sample_rate_hz, new.sample_rate_hz
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::ChannelMeta;
+    use ringbuf::traits::Split;
+    use ringbuf::HeapRb;
+    use std::sync::mpsc::{sync_channel, Receiver};
+
+    fn info(id: Option<&str>, rate: f64) -> DeviceInfo {
+        DeviceInfo {
+            kind: "serial".into(),
+            path: Some("/dev/ttyACM0".into()),
+            protocol: "breathband-v1".into(),
+            firmware_version: None,
+            device_id: id.map(Into::into),
+            usb_serial_number: None,
+            usb_product: None,
+            sample_rate_hz: rate,
+            rate_estimated: false,
+            channels: [ChannelMeta::raw("chest"), ChannelMeta::raw("belly")],
+        }
+    }
+
+    fn pump(queue: usize) -> (Pump, Receiver<AcqEvent>, ringbuf::HeapCons<Sample>) {
+        let (prod, cons) = HeapRb::<Sample>::new(4096).split();
+        let (tx, rx) = sync_channel(queue);
+        let stop = Arc::new(AtomicBool::new(false));
+        let p = Pump::new(
+            prod,
+            tx,
+            Arc::new(Counters::default()),
+            stop,
+            OverflowPolicy::DropNewest,
+        );
+        (p, rx, cons)
+    }
+
+    fn gaps(rx: &Receiver<AcqEvent>) -> Vec<u64> {
+        rx.try_iter()
+            .filter_map(|e| match e {
+                AcqEvent::Gap { lost, .. } => Some(lost),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gaps_are_not_lost_when_the_event_queue_is_full() {
+        let (mut p, rx, _cons) = pump(2);
+        p.info(info(Some("01"), 100.0));
+        // Ten gaps of 1..=10 samples while nobody reads the 2-slot queue.
+        let mut next = 0u32;
+        for k in 1..=10u32 {
+            p.block(Some(next), 0, &[[1, 2]]);
+            next += 1 + k;
+        }
+        p.block(Some(next), 0, &[[1, 2]]);
+        let mut got = Vec::new();
+        for _ in 0..20 {
+            got.extend(gaps(&rx));
+            p.flush_events();
+        }
+        assert_eq!(got, (1..=10).collect::<Vec<u64>>());
+        assert_eq!(p.counters.samples_lost.load(Relaxed), 55);
+    }
+
+    #[test]
+    fn a_different_board_or_rate_is_a_warning() {
+        let (mut p, rx, _cons) = pump(16);
+        p.info(info(Some("0102030405060708"), 100.0));
+        p.info(info(Some("0102030405060708"), 100.0));
+        p.info(info(Some("ffff000000000000"), 200.0));
+        let warnings: Vec<String> = rx
+            .try_iter()
+            .filter_map(|e| match e {
+                AcqEvent::Warning(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("different board") && warnings[0].contains("ffff"));
+        assert!(warnings[1].contains("100 to 200 Hz"));
     }
 }

@@ -129,7 +129,9 @@ fn run(mut source: Box<dyn Source>, mut pump: Pump, retry: Duration) {
     let stop = pump.stop.clone();
     let counters = pump.counters.clone();
     'outer: while !stop.load(Relaxed) {
-        match source.poll(&mut pump, &counters) {
+        let polled = source.poll(&mut pump, &counters);
+        pump.flush_events();
+        match polled {
             Ok(()) => {}
             Err(SourceError::LinkLost(why)) => {
                 tracing::warn!("{why}; reconnecting");
@@ -167,4 +169,6 @@ fn run(mut source: Box<dyn Source>, mut pump: Pump, retry: Duration) {
         }
     }
     source.stop();
+    // The last events (Finished, Failed) must reach the consumer too.
+    pump.drain_events();
 }

@@ -1,7 +1,7 @@
 //! `breathband record`: a headless session from a port, the virtual sensor
 //! or a replayed file.
 
-use super::virtual_args::VirtualArgs;
+use super::virtual_args::{f64_in, f64_positive, VirtualArgs, MAX_SECONDS};
 use crate::acquisition::{AcqConfig, Acquisition, OverflowPolicy};
 use crate::device::replay::ReplaySource;
 use crate::device::serial_link::{SerialConfig, SerialSource};
@@ -11,6 +11,7 @@ use crate::session::folder::data_dir;
 use crate::session::recorder::{record, RecordOptions, SessionTarget};
 use std::path::{Path, PathBuf};
 
+/// Options of `breathband record`.
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["port", "virtual_sensor", "replay"])))]
 pub struct RecordArgs {
@@ -24,27 +25,23 @@ pub struct RecordArgs {
     #[arg(long, value_name = "FILE")]
     replay: Option<PathBuf>,
     /// Replay speed (1 = real time, 0 = as fast as possible).
-    #[arg(long, default_value_t = 1.0, requires = "replay")]
+    #[arg(long, default_value_t = 1.0, requires = "replay", value_parser = f64_in(0.0, 1000.0))]
     speed: f64,
     /// Stop after N seconds of signal (device clock); default: until Ctrl-C.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = f64_positive(MAX_SECONDS))]
     seconds: Option<f64>,
     /// Write into exactly this session folder (created; must be empty).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Sample rate of a device printing text lines (default: estimated).
-    #[arg(long, value_name = "HZ", requires = "port")]
+    #[arg(long, value_name = "HZ", requires = "port", value_parser = f64_in(1.0, 10_000.0))]
     text_rate: Option<f64>,
     #[command(flatten)]
     sensor: VirtualArgs,
 }
 
+/// Records one session; errors are one line for `main` to print.
 pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
-    if let Some(s) = a.seconds {
-        if !(s.is_finite() && s > 0.0) {
-            anyhow::bail!("--seconds must be more than 0");
-        }
-    }
     let target = match &a.out {
         Some(dir) => SessionTarget::Exact(dir.clone()),
         None => SessionTarget::Under(
@@ -57,6 +54,7 @@ pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
     let source: Box<dyn Source> = if let Some(port) = &a.port {
         let mut c = SerialConfig::new(port);
         c.text_rate_hz = a.text_rate;
+        c.rate_hz = a.sensor.rate_hz.map(board_rate).transpose()?;
         Box::new(SerialSource::new(c))
     } else if let Some(file) = &a.replay {
         if a.speed == 0.0 {
@@ -105,4 +103,17 @@ pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
         )),
         None => Ok(()),
     }
+}
+
+/// `--rate-hz` for a board: a whole number of Hz the protocol allows.
+fn board_rate(hz: f64) -> anyhow::Result<u16> {
+    let r = breathband_protocol::RATE_RANGE_HZ;
+    if hz.fract() != 0.0 || !(*r.start() as f64..=*r.end() as f64).contains(&hz) {
+        anyhow::bail!(
+            "--rate-hz {hz}: a board samples at a whole number of Hz from {} to {}",
+            r.start(),
+            r.end()
+        );
+    }
+    Ok(hz as u16)
 }

@@ -1,12 +1,13 @@
 //! `breathband simulate`: the virtual sensor behind a pseudo-terminal, or
 //! written offline to a CSV with its ground truth.
 
-use super::virtual_args::VirtualArgs;
+use super::virtual_args::{f64_in, f64_positive, VirtualArgs, MAX_SECONDS};
 use crate::device::virtual_sensor::VirtualSensor;
 use anyhow::Context;
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Options of `breathband simulate`.
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("mode").required(true).args(["pty", "out"])))]
 pub struct SimulateArgs {
@@ -20,29 +21,38 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "FILE.csv")]
     out: Option<PathBuf>,
     /// Length: required with --out; with --pty, exit after this long.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = f64_positive(MAX_SECONDS))]
     seconds: Option<f64>,
     /// With --pty: print "chest,belly" text lines instead of binary frames.
     #[arg(long, requires = "pty")]
     text: bool,
     /// With --pty: bursts of junk bytes per second between frames.
-    #[arg(long, default_value_t = 0.0, requires = "pty")]
+    #[arg(long, default_value_t = 0.0, requires = "pty", value_parser = f64_in(0.0, 10_000.0))]
     garbage_per_s: f64,
     /// With --pty: fraction of sample frames with a corrupted byte.
-    #[arg(long, default_value_t = 0.0, requires = "pty")]
+    #[arg(long, default_value_t = 0.0, requires = "pty", value_parser = f64_in(0.0, 1.0))]
     corrupt: f64,
     /// With --pty: pull the cable at this time (s)...
-    #[arg(long, requires = "pty", value_name = "S")]
+    #[arg(long, requires = "pty", value_name = "S", value_parser = f64_in(0.0, MAX_SECONDS))]
     unplug_at: Option<f64>,
     /// ...for this long (s); the board restarts when plugged back.
-    #[arg(long, default_value_t = 3.0, value_name = "S")]
+    #[arg(long, default_value_t = 3.0, value_name = "S", value_parser = f64_in(0.0, 3600.0))]
     unplug_for: f64,
     /// With --pty: the board goes silent at this time (s)...
-    #[arg(long, requires = "pty", value_name = "S")]
+    #[arg(long, requires = "pty", value_name = "S", value_parser = f64_in(0.0, MAX_SECONDS))]
     silence_at: Option<f64>,
     /// ...for this long (s), without restarting.
-    #[arg(long, default_value_t = 3.0, value_name = "S")]
+    #[arg(long, default_value_t = 3.0, value_name = "S", value_parser = f64_in(0.0, 3600.0))]
     silence_for: f64,
+    /// With --pty: the board reboots in place at this time (s): the port
+    /// stays open, it sends Info again and streams only after a new Start.
+    #[arg(long, requires = "pty", value_name = "S", value_parser = f64_in(0.0, MAX_SECONDS))]
+    reset_at: Option<f64>,
+    /// With --pty: opening the port resets the board, which then ignores
+    /// commands for this long (s) before it boots and sends Info (an
+    /// Arduino bootloader).
+    #[arg(long, default_value_t = 0.0, requires = "pty", value_name = "S", value_parser = f64_in(0.0, 10.0))]
+    boot_delay: f64,
     #[command(flatten)]
     sensor: VirtualArgs,
 }
@@ -68,12 +78,14 @@ fn run_pty(
         sensor: cfg,
         link: a.link.clone(),
         text: a.text,
-        garbage_per_s: a.garbage_per_s.max(0.0),
-        corrupt_fraction: a.corrupt.clamp(0.0, 1.0),
+        garbage_per_s: a.garbage_per_s,
+        corrupt_fraction: a.corrupt,
         unplug_at: a.unplug_at,
-        unplug_for: a.unplug_for.max(0.0),
+        unplug_for: a.unplug_for,
         silence_at: a.silence_at,
-        silence_for: a.silence_for.max(0.0),
+        silence_for: a.silence_for,
+        reset_at: a.reset_at,
+        boot_delay: a.boot_delay,
         seconds: a.seconds,
     };
     let stop = super::stop_on_signal();
@@ -84,13 +96,14 @@ fn run_pty(
     })
     .context("simulated sensor failed")?;
     eprintln!(
-        "simulate: sent {} frames, {} samples; {} garbage bytes; {} corrupted frames ({} samples); {} unplugs",
+        "simulate: sent {} frames, {} samples; {} garbage bytes; {} corrupted frames ({} samples); {} unplugs; {} resets",
         stats.frames_sent,
         stats.samples_sent,
         stats.garbage_bytes,
         stats.corrupted_frames,
         stats.corrupted_samples,
-        stats.unplugs
+        stats.unplugs,
+        stats.resets
     );
     Ok(())
 }
@@ -103,7 +116,9 @@ fn run_pty(
     anyhow::bail!("--pty needs a Unix pseudo-terminal; use --out FILE.csv here")
 }
 
-/// Header of the offline simulation CSV (samples.csv columns plus truth).
+/// Header of the offline simulation CSV: the `time_s`, `sample_index`,
+/// `chest` and `belly` columns of samples.csv (no `flags`: nothing is
+/// clipped or lost offline), then the ground truth.
 pub const SIM_HEADER: &str =
     "time_s,sample_index,chest,belly,true_rate_bpm,true_belly_share,true_phase_deg,true_cycle,true_class\n";
 
@@ -112,9 +127,6 @@ fn write_csv(
     secs: f64,
     cfg: crate::device::virtual_source::VirtualConfig,
 ) -> anyhow::Result<()> {
-    if !(secs.is_finite() && secs > 0.0) {
-        anyhow::bail!("--seconds must be more than 0");
-    }
     let f =
         std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut w = std::io::BufWriter::new(f);

@@ -2,12 +2,15 @@
 //! a replayed recording. All three implement [`Source`], which the
 //! acquisition thread polls.
 
+pub mod port_match;
 pub mod ports;
 #[cfg(unix)]
 pub mod pty_sim;
 pub mod replay;
 pub mod schedule;
 pub mod serial_link;
+#[cfg(unix)]
+mod sim_board;
 pub mod text_lines;
 pub mod virtual_sensor;
 pub mod virtual_source;

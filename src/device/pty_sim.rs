@@ -2,13 +2,17 @@
 //! speaking the real wire protocol (or the text fallback), so the whole serial
 //! path runs without hardware. It can misbehave on request: garbage between
 //! frames, corrupted frames, a pulled cable (the pty vanishes and comes back,
-//! the board restarts) and a silent stall (the board stops sending).
+//! the board restarts), a silent stall (the board stops sending), a reset in
+//! place (the port stays open, the board reboots and stops streaming), and
+//! an Arduino-style reset when the host opens the port (a bootloader that
+//! ignores commands for a while).
 
+use super::sim_board::{answer, Board};
 use super::virtual_sensor::VirtualSensor;
 use super::virtual_source::VirtualConfig;
 use breathband_protocol::{
-    encode_frame, ChannelInfo, DecodeError, Decoder, Heartbeat, Info, Label, Message, NackCode,
-    SampleFlags, Samples, MAX_FRAME, MAX_PAIRS, PROTOCOL_VERSION, RATE_RANGE_HZ,
+    encode_frame, DecodeError, Decoder, Heartbeat, Message, NackCode, SampleFlags, Samples,
+    MAX_FRAME, RATE_RANGE_HZ,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -36,9 +40,20 @@ pub struct PtySimOptions {
     /// Stop sending at this time (s) for `silence_for` seconds.
     pub silence_at: Option<f64>,
     pub silence_for: f64,
+    /// Reboot in place at this time (s): the port stays open, the board is
+    /// down for [`RESET_DOWN_S`] (or `boot_delay`, if longer), then sends
+    /// `Info` and does not stream until it gets `Start`.
+    pub reset_at: Option<f64>,
+    /// Reset whenever the host opens the port, then ignore everything for
+    /// this long (s) before the sketch boots and sends `Info`, as an Arduino
+    /// bootloader does. 0: no reset on open.
+    pub boot_delay: f64,
     /// Exit after this many seconds.
     pub seconds: Option<f64>,
 }
+
+/// How long a board that reset in place is down, at least (s).
+pub const RESET_DOWN_S: f64 = 0.5;
 
 /// What the simulator did, for tests to compare with what the host saw.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -49,53 +64,8 @@ pub struct PtySimStats {
     pub corrupted_frames: u64,
     pub corrupted_samples: u64,
     pub unplugs: u64,
-}
-
-struct Board {
-    boot: Instant,
-    rate_hz: u16,
-    index: u32,
-    streaming: bool,
-    seq: u8,
-    overruns: u16,
-    last_heartbeat: Instant,
-    pending: Vec<[u16; 2]>,
-    flags: u8,
-}
-
-impl Board {
-    fn new(rate_hz: u16) -> Self {
-        Self {
-            boot: Instant::now(),
-            rate_hz,
-            index: 0,
-            streaming: false,
-            seq: 0,
-            overruns: 0,
-            last_heartbeat: Instant::now(),
-            pending: Vec::new(),
-            flags: 0,
-        }
-    }
-
-    fn info(&self, sensor: &VirtualConfig) -> Message {
-        let ch = |name| ChannelInfo {
-            name: Label::new(name).unwrap_or(Label::new("?").expect("ascii")),
-            unit: Label::new("raw").expect("ascii"),
-            scale: 1.0,
-            offset: 0.0,
-            full_scale: sensor.params.full_scale,
-        };
-        let seed = sensor.seed.to_le_bytes();
-        Message::Info(Info {
-            protocol_version: PROTOCOL_VERSION,
-            firmware_version: [0, 1, 0],
-            sample_rate_hz: self.rate_hz,
-            status: self.streaming as u8,
-            device_id: seed,
-            channels: [ch("chest"), ch("belly")],
-        })
-    }
+    /// Reboots: in place (`reset_at`) and on open (`boot_delay`).
+    pub resets: u64,
 }
 
 fn new_pty(link: Option<&Path>) -> std::io::Result<(TTYPort, String)> {
@@ -130,12 +100,15 @@ pub fn run(
             "the simulated board samples at 50 to 1000 Hz, not {rate}"
         )));
     }
-    let mut sensor = VirtualSensor::new(
-        rate as f64,
-        opts.sensor.params.clone(),
-        opts.sensor.schedule.clone(),
-        opts.sensor.seed,
-    );
+    let new_sensor = |rate_hz: u16| {
+        VirtualSensor::new(
+            rate_hz as f64,
+            opts.sensor.params.clone(),
+            opts.sensor.schedule.clone(),
+            opts.sensor.seed,
+        )
+    };
+    let mut sensor = new_sensor(rate);
     let mut rng = ChaCha8Rng::seed_from_u64(opts.sensor.seed ^ 0x5eed);
     let mut stats = PtySimStats::default();
     let (mut master, name) = new_pty(opts.link.as_deref())?;
@@ -146,20 +119,19 @@ pub fn run(
     };
     on_ready(&shown(&name));
     let start = Instant::now();
-    let mut board = Board::new(rate);
+    let boot_delay = Duration::from_secs_f64(opts.boot_delay);
+    let mut board = Board::new(rate, Duration::ZERO);
+    // A board that resets on open sent its power-up Info to nobody.
+    board.announced = opts.text || !boot_delay.is_zero();
+    board.streaming = opts.text;
     let mut decoder = Decoder::new();
     let mut rx = [0u8; 512];
     let mut unplugged = false;
-    let per_frame = (rate as usize / 100).clamp(1, MAX_PAIRS);
+    let mut reset_done = false;
+    let mut host_open = false;
     let mut garbage_due = 0.0f64;
     let mut out = [0u8; MAX_FRAME];
     let mut last_loop = Instant::now();
-    if opts.text {
-        board.streaming = true;
-    } else {
-        let info = board.info(&opts.sensor);
-        let _ = send(&mut master, &mut board, &info, &mut out);
-    }
     loop {
         let t = start.elapsed().as_secs_f64();
         if stop.load(Relaxed) || opts.seconds.is_some_and(|s| t >= s) {
@@ -178,65 +150,85 @@ pub fn run(
                 std::thread::sleep(Duration::from_secs_f64(opts.unplug_for));
                 let (m, name) = new_pty(opts.link.as_deref())?;
                 master = m;
-                board = Board::new(rate);
-                if opts.text {
-                    board.streaming = true;
-                } else {
-                    let info = board.info(&opts.sensor);
-                    let _ = send(&mut master, &mut board, &info, &mut out);
-                }
+                board = Board::new(rate, Duration::ZERO);
+                board.streaming = opts.text;
+                board.announced = opts.text;
+                host_open = false;
                 decoder = Decoder::new();
                 on_ready(&shown(&name));
                 continue;
+            }
+        }
+        // Reset in place (watchdog, brown-out): the port stays open.
+        if let Some(at) = opts.reset_at {
+            if !reset_done && t >= at {
+                reset_done = true;
+                stats.resets += 1;
+                let down = Duration::from_secs_f64(RESET_DOWN_S).max(boot_delay);
+                board = Board::new(rate, down);
+                board.streaming = opts.text;
+                board.announced = opts.text;
+                decoder = Decoder::new();
             }
         }
         let silent = opts
             .silence_at
             .is_some_and(|at| t >= at && t < at + opts.silence_for);
 
-        // Commands from the host.
-        match master.read(&mut rx) {
-            Ok(n) if n > 0 && !silent && !opts.text => {
-                let mut cmds = Vec::new();
-                let mut nacks = Vec::new();
-                decoder.push(&rx[..n], |r| match r {
-                    Ok(f) => cmds.push(f),
-                    // Like the firmware: a command (type >= 0x80) that passed
-                    // its CRC but is unknown or malformed gets a Nack; anything
-                    // else is dropped. The decoder does not report the seq of
-                    // a bad frame, so these Nacks carry seq 0.
-                    Err(DecodeError::UnknownType { msg_type, .. }) if msg_type & 0x80 != 0 => {
-                        nacks.push((msg_type, NackCode::UnknownCommand))
-                    }
-                    Err(DecodeError::BadBody { msg_type, .. }) if msg_type & 0x80 != 0 => {
-                        nacks.push((msg_type, NackCode::MalformedCommand))
-                    }
-                    Err(_) => {}
-                });
-                for (command, code) in nacks {
-                    let _ = send_seq(&mut master, 0, &Message::Nack { command, code }, &mut out);
-                }
-                for c in cmds {
-                    let reply = answer(&mut board, c.message, &opts.sensor);
-                    for (i, m) in reply.iter().enumerate() {
-                        // Ack/Nack carry the command's seq and leave the
-                        // board's own seq alone; anything after uses it.
-                        let _ = if i == 0 {
-                            send_seq(&mut master, c.seq, m, &mut out)
-                        } else {
-                            send(&mut master, &mut board, m, &mut out)
-                        };
-                    }
+        // Commands from the host. A timeout means the host has the port open
+        // and sent nothing; other errors (hang-up) that no host has it open.
+        let got = match master.read(&mut rx) {
+            Ok(n) => Some(n),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => Some(0),
+            Err(_) => None,
+        };
+        match got {
+            Some(_) if !host_open => {
+                host_open = true;
+                if opts.text {
+                    // A USB serial bridge emits a stray 0x00 at reset.
+                    let _ = master.write_all(&[0]);
+                } else if !boot_delay.is_zero() {
+                    // Opening the port resets the board (Arduino auto-reset).
+                    stats.resets += 1;
+                    board = Board::new(rate, boot_delay);
+                    decoder = Decoder::new();
                 }
             }
-            Ok(_) => {}
-            // EIO / hang-up: no host has the port open. Like a board whose
-            // USB host is gone, keep sampling into the void.
-            Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            Some(_) => {}
+            None => {
+                host_open = false;
+                // Like a board whose USB host is gone: keep sampling.
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+        if !board.is_up() {
+            // The bootloader: commands are lost, nothing is sent.
+            last_loop = Instant::now();
+            std::thread::sleep(Duration::from_millis(2));
+            continue;
+        }
+        if !board.announced {
+            board.announced = true;
+            let info = board.info(&opts.sensor);
+            let _ = send(&mut master, &mut board, &info, &mut out);
+        }
+        if let Some(n) = got.filter(|&n| n > 0 && !silent && !opts.text) {
+            for (seq, m) in commands(&mut decoder, &rx[..n], &mut board, &opts.sensor) {
+                let _ = match seq {
+                    Some(seq) => send_seq(&mut master, seq, &m, &mut out),
+                    None => send(&mut master, &mut board, &m, &mut out),
+                };
+            }
+        }
+        if sensor.sample_rate_hz() != board.rate_hz as f64 {
+            // SetRate: the board now samples at another rate.
+            sensor = new_sensor(board.rate_hz);
         }
 
         // Sampling, paced by the board's clock since boot.
-        let due = (board.boot.elapsed().as_secs_f64() * rate as f64) as u32;
+        let due = board.due_index();
+        let per_frame = board.per_frame();
         while board.index < due {
             let s = sensor.next_sample();
             if board.streaming {
@@ -266,8 +258,7 @@ pub fn run(
                 };
                 let n_pairs = board.pending.len() as u64;
                 board.pending.clear();
-                let seq = board.seq;
-                board.seq = board.seq.wrapping_add(1);
+                let seq = board.next_seq();
                 let Ok(n) = encode_frame(seq, &Message::Samples(msg), &mut out) else {
                     continue;
                 };
@@ -313,7 +304,7 @@ pub fn run(
             if board.last_heartbeat.elapsed() >= Duration::from_secs(1) {
                 board.last_heartbeat = Instant::now();
                 let hb = Message::Heartbeat(Heartbeat {
-                    uptime_ms: board.boot.elapsed().as_millis() as u32,
+                    uptime_ms: board.uptime_ms(),
                     next_index: board.index,
                     status: board.streaming as u8,
                     overruns: board.overruns,
@@ -330,43 +321,49 @@ pub fn run(
     Ok(stats)
 }
 
-/// The board's answer to one command: Ack/Nack first, then any extra message.
-fn answer(board: &mut Board, cmd: Message, sensor: &VirtualConfig) -> Vec<Message> {
-    let ack = |c: Message| Message::Ack {
-        command: c.msg_type() as u8,
-    };
-    match cmd {
-        Message::GetInfo => vec![ack(cmd), board.info(sensor)],
-        Message::Start => {
-            board.streaming = true;
-            vec![ack(cmd)]
+/// Decodes command bytes and returns the replies to send: with `Some(seq)`
+/// (an Ack/Nack carrying the command's seq, not advancing the board's own)
+/// or `None` (the board's next seq).
+fn commands(
+    decoder: &mut Decoder,
+    bytes: &[u8],
+    board: &mut Board,
+    sensor: &VirtualConfig,
+) -> Vec<(Option<u8>, Message)> {
+    let mut cmds = Vec::new();
+    let mut out = Vec::new();
+    decoder.push(bytes, |r| match r {
+        Ok(f) => cmds.push(f),
+        // Like the firmware: a command (type >= 0x80) that passed its CRC
+        // but is unknown or malformed gets a Nack; anything else is dropped.
+        // The decoder does not report the seq of a bad frame, so these Nacks
+        // carry seq 0.
+        Err(DecodeError::UnknownType { msg_type, .. }) if msg_type & 0x80 != 0 => out.push((
+            Some(0),
+            Message::Nack {
+                command: msg_type,
+                code: NackCode::UnknownCommand,
+            },
+        )),
+        Err(DecodeError::BadBody { msg_type, .. }) if msg_type & 0x80 != 0 => out.push((
+            Some(0),
+            Message::Nack {
+                command: msg_type,
+                code: NackCode::MalformedCommand,
+            },
+        )),
+        Err(_) => {}
+    });
+    for c in cmds {
+        for (i, m) in answer(board, c.message, sensor).into_iter().enumerate() {
+            out.push(((i == 0).then_some(c.seq), m));
         }
-        Message::Stop => {
-            board.streaming = false;
-            board.pending.clear();
-            vec![ack(cmd)]
-        }
-        Message::Ping { .. } => vec![ack(cmd)],
-        Message::SetRate { rate_hz } => {
-            if rate_hz == board.rate_hz {
-                vec![ack(cmd), board.info(sensor)]
-            } else {
-                // The simulated board keeps its configured rate.
-                vec![Message::Nack {
-                    command: cmd.msg_type() as u8,
-                    code: NackCode::Busy,
-                }]
-            }
-        }
-        // Device-to-host messages sent to the board are ignored, as the
-        // firmware does.
-        _ => Vec::new(),
     }
+    out
 }
 
 fn send(port: &mut TTYPort, board: &mut Board, m: &Message, out: &mut [u8]) -> std::io::Result<()> {
-    let seq = board.seq;
-    board.seq = board.seq.wrapping_add(1);
+    let seq = board.next_seq();
     send_seq(port, seq, m, out)
 }
 

@@ -6,7 +6,8 @@
 /// What the first bytes from a device look like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sniff {
-    /// A 0x00 frame delimiter was seen: the binary protocol.
+    /// A frame passed its CRC, or several 0x00-delimited frames came: the
+    /// binary protocol.
     Binary,
     /// Several lines of two numbers. `decimals` if any had a fraction.
     Text { decimals: bool },
@@ -19,13 +20,33 @@ pub enum Sniff {
 /// Bytes after which an undecided stream is declared unknown.
 pub const SNIFF_LIMIT: usize = 1024;
 
+/// Non-empty 0x00-delimited runs that mean "binary" even if none passed its
+/// CRC (wrong firmware version, noisy line): a text board sends no 0x00, and
+/// a USB bridge sends at most a stray one or two at reset.
+pub const BINARY_DELIMITERS: usize = 3;
+
 /// Looks at the first bytes received from a device.
+///
+/// A lone 0x00 does not make a stream binary: USB serial bridges emit one
+/// when the board resets. Binary needs a frame that passes its CRC, or
+/// [`BINARY_DELIMITERS`] delimited runs; text ignores 0x00 bytes.
 pub fn sniff(bytes: &[u8]) -> Sniff {
     if bytes.contains(&0) {
-        return Sniff::Binary;
+        let mut dec = breathband_protocol::Decoder::new();
+        let mut good = false;
+        dec.push(bytes, |r| good |= r.is_ok());
+        let runs = bytes
+            .split(|&b| b == 0)
+            .filter(|run| !run.is_empty())
+            .count()
+            - usize::from(bytes.last() != Some(&0));
+        if good || runs >= BINARY_DELIMITERS {
+            return Sniff::Binary;
+        }
     }
+    let text: Vec<u8> = bytes.iter().copied().filter(|&b| b != 0).collect();
     // Skip the first (possibly partial) line, judge complete lines after it.
-    let mut lines = bytes.split(|&b| b == b'\n').skip(1).collect::<Vec<_>>();
+    let mut lines = text.split(|&b| b == b'\n').skip(1).collect::<Vec<_>>();
     lines.pop(); // the last piece is incomplete
     let parsed: Vec<_> = lines.iter().map(|l| parse_line(l)).collect();
     let good = parsed.iter().filter(|p| p.is_some()).count();
@@ -64,9 +85,12 @@ pub const MAX_LINE: usize = 80;
 
 impl LineSplitter {
     /// Feeds bytes; calls `on_line` with each complete line's parse result.
+    /// 0x00 bytes (stray bytes of a USB bridge at reset) are skipped.
     pub fn push(&mut self, bytes: &[u8], mut on_line: impl FnMut(Option<[f64; 2]>)) {
         for &b in bytes {
-            if b == b'\n' {
+            if b == 0 {
+                continue;
+            } else if b == b'\n' {
                 if self.overlong {
                     on_line(None);
                 } else if !self.buf.iter().all(|c| c.is_ascii_whitespace()) {
@@ -120,6 +144,38 @@ mod tests {
         );
         assert_eq!(sniff(b"512,4"), Sniff::Undecided);
         assert_eq!(sniff(&[b'A'; SNIFF_LIMIT]), Sniff::Unknown);
+    }
+
+    #[test]
+    fn a_stray_zero_before_text_lines_is_still_text() {
+        let lines = b"512,498\r\n513,497\r\n514,490\r\n515,489\r\n";
+        for prefix in [&b"\0"[..], b"\0\0", b"\x00\xff\x00"] {
+            let mut bytes = prefix.to_vec();
+            bytes.extend_from_slice(lines);
+            assert_eq!(sniff(&bytes), Sniff::Text { decimals: false }, "{prefix:?}");
+        }
+        // ...and the splitter reads its first line despite the 0x00.
+        let mut got = Vec::new();
+        LineSplitter::default().push(b"\n\x00512,498\r\n", |l| got.push(l));
+        assert_eq!(got, vec![Some([512.0, 498.0])]);
+    }
+
+    #[test]
+    fn one_zero_is_undecided_and_a_good_frame_or_three_runs_are_binary() {
+        assert_eq!(sniff(b"\0"), Sniff::Undecided);
+        assert_eq!(
+            sniff(b"\x05\x82\x02\xb7\x41\x00"),
+            Sniff::Undecided,
+            "bad CRC"
+        );
+        assert_eq!(sniff(b"\x01\x00\x02\x00"), Sniff::Undecided, "two runs");
+        assert_eq!(
+            sniff(b"\x01\x00\x02\x00\x03\x00"),
+            Sniff::Binary,
+            "three runs"
+        );
+        // Three runs and a fourth still arriving.
+        assert_eq!(sniff(b"\x01\x00\x02\x00\x03\x00\x04"), Sniff::Binary);
     }
 
     #[test]

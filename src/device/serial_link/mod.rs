@@ -1,45 +1,71 @@
 //! The serial sensor as a [`Source`]: opens the port, survives the board reset
-//! that opening causes, detects binary frames or text lines, decodes, and
-//! reconnects to the same device (same path or same USB serial number).
+//! that opening causes, detects binary frames or text lines, decodes, keeps
+//! the board streaming (Start again after a reset in place), and reconnects
+//! to the same device (same path or same USB serial number).
 
-use super::text_lines::{self, LineSplitter, Sniff};
+mod handshake;
+mod open;
+
+use super::port_match::PortIdentity;
+use super::text_lines::{self, LineSplitter};
 use super::{BlockSink, ChannelMeta, DeviceInfo, Source, SourceError};
 use crate::acquisition::Counters;
 use breathband_protocol::{
-    encode_frame, Decoder, DecoderStats, Frame, Info, Message, MAX_FRAME, PROTOCOL_VERSION,
+    encode_frame, Decoder, DecoderStats, Frame, Info, Message, MsgType, NackCode, MAX_FRAME,
+    PROTOCOL_VERSION,
 };
 use serialport::SerialPort;
 use std::io::{ErrorKind, Read, Write};
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
+pub use open::open_error_message;
+
 /// Settings of a serial source.
 #[derive(Debug, Clone)]
 pub struct SerialConfig {
+    /// Port path, e.g. `/dev/ttyACM0`.
     pub path: String,
+    /// Baud rate (irrelevant for native USB boards).
     pub baud: u32,
     /// Sample rate of a text-mode device; estimated from arrival times if `None`.
     pub text_rate_hz: Option<f64>,
-    /// How long to wait for the first bytes after opening (board reset).
+    /// Sample rate to set on a binary device (`Stop`, `SetRate`, `Start`);
+    /// `None` keeps the device's own rate.
+    pub rate_hz: Option<u16>,
+    /// How long to wait for `Info` after opening (board reset, bootloader).
     pub handshake_timeout: Duration,
+    /// How often `GetInfo` is sent again while waiting for `Info`.
+    pub info_retry: Duration,
     /// No valid frame or line for this long means the link is lost.
     pub silence_timeout: Duration,
+    /// Heartbeats but no samples for this long while streaming: send `Start`
+    /// again (the board reset in place, or `Start` was lost).
+    pub restart_after: Duration,
 }
 
 impl SerialConfig {
+    /// Defaults for the port at `path` (see `PROTOCOL.md`, Physical link).
     pub fn new(path: impl Into<String>) -> Self {
         Self {
             path: path.into(),
             baud: 115_200,
             text_rate_hz: None,
-            handshake_timeout: Duration::from_millis(2500),
+            rate_hz: None,
+            handshake_timeout: Duration::from_secs(4),
+            info_retry: Duration::from_millis(500),
             silence_timeout: Duration::from_secs(2),
+            restart_after: Duration::from_secs(2),
         }
     }
 }
 
 /// Seconds of text lines used to estimate a text device's rate.
 const TEXT_RATE_WINDOW_S: f64 = 2.0;
+/// Least time between two `Start` commands.
+const START_SPACING: Duration = Duration::from_millis(500);
+/// Heartbeats sent before the board saw our `Start` may still say "stopped".
+const START_GRACE: Duration = Duration::from_millis(300);
 
 enum Mode {
     Binary,
@@ -50,7 +76,7 @@ enum Mode {
 pub struct SerialSource {
     cfg: SerialConfig,
     port: Option<Box<dyn SerialPort>>,
-    usb_serial: Option<String>,
+    identity: PortIdentity,
     usb_product: Option<String>,
     mode: Option<Mode>,
     decoder: Decoder,
@@ -58,8 +84,19 @@ pub struct SerialSource {
     lines: LineSplitter,
     info: Option<DeviceInfo>,
     pending_info: bool,
+    /// The newest `Info` from the device, not yet acted on.
+    raw_info: Option<Info>,
     /// Protocol version of a device this host cannot speak to.
     unsupported: Option<u8>,
+    /// `SetRate` sent at this time, waiting for the new `Info`.
+    rate_asked: Option<Instant>,
+    /// The device refused `SetRate` with this code.
+    rate_refused: Option<NackCode>,
+    /// `Start` was sent on this link: the board should be streaming.
+    streaming: bool,
+    need_start: bool,
+    last_start: Instant,
+    last_sample: Instant,
     last_valid: Instant,
     seq: u8,
     buf: Vec<u8>,
@@ -73,10 +110,14 @@ impl SerialSource {
     /// Creates the source; the port is opened on the first poll (on the
     /// acquisition thread, so no caller waits for the handshake).
     pub fn new(cfg: SerialConfig) -> Self {
+        let now = Instant::now();
         Self {
+            identity: PortIdentity {
+                path: cfg.path.clone(),
+                ..PortIdentity::default()
+            },
             cfg,
             port: None,
-            usb_serial: None,
             usb_product: None,
             mode: None,
             decoder: Decoder::new(),
@@ -84,8 +125,15 @@ impl SerialSource {
             lines: LineSplitter::default(),
             info: None,
             pending_info: false,
+            raw_info: None,
             unsupported: None,
-            last_valid: Instant::now(),
+            rate_asked: None,
+            rate_refused: None,
+            streaming: false,
+            need_start: false,
+            last_start: now,
+            last_sample: now,
+            last_valid: now,
             seq: 0,
             buf: vec![0; 4096],
             frames: Vec::with_capacity(32),
@@ -105,98 +153,15 @@ impl SerialSource {
         }
     }
 
-    fn open_port(&mut self, path: &str) -> Result<(), String> {
-        let port = serialport::new(path, self.cfg.baud)
-            .timeout(Duration::from_millis(50))
-            .open()
-            .map_err(|e| format!("cannot open {path}: {e}"))?;
-        if self.usb_serial.is_none() {
-            if let Some((sn, product)) = usb_details(path) {
-                self.usb_serial = sn;
-                self.usb_product = product;
-            }
-        }
-        self.port = Some(port);
+    /// Sends `Start` and notes that the board should now stream.
+    fn send_start(&mut self) -> std::io::Result<()> {
+        self.send(&Message::Start)?;
+        let now = Instant::now();
+        self.streaming = true;
+        self.need_start = false;
+        self.last_start = now;
+        self.last_sample = now;
         Ok(())
-    }
-
-    /// Opens the port (by path, else by USB serial number) and waits for the
-    /// device to speak. Text mode is detected here too.
-    fn connect(&mut self, counters: &Counters) -> Result<(), String> {
-        let path = self.cfg.path.clone();
-        if let Err(e) = self.open_port(&path) {
-            let alt = self.usb_serial.as_deref().and_then(find_by_serial);
-            match alt {
-                Some(p) if p != path => self.open_port(&p)?,
-                _ => return Err(e),
-            }
-        }
-        self.decoder.reset();
-        self.lines.reset();
-        let deadline = Instant::now() + self.cfg.handshake_timeout;
-        let mut next_ask = Instant::now();
-        let mut seen: Vec<u8> = Vec::new();
-        while Instant::now() < deadline {
-            if next_ask <= Instant::now() && !matches!(self.mode, Some(Mode::Text { .. })) {
-                // 0x00 flushes a half-received frame in the device's decoder.
-                if let Some(p) = self.port.as_mut() {
-                    let _ = p.write_all(&[0]);
-                }
-                self.send(&Message::GetInfo)
-                    .map_err(|e| format!("cannot write to {path}: {e}"))?;
-                next_ask = Instant::now() + Duration::from_millis(800);
-            }
-            let n = self.read_some().map_err(|e| format!("{path}: {e}"))?;
-            if n == 0 {
-                continue;
-            }
-            Counters::add(&counters.bytes, n as u64);
-            if self.mode.is_none() {
-                seen.extend_from_slice(&self.buf[..n]);
-                match text_lines::sniff(&seen) {
-                    Sniff::Binary => self.mode = Some(Mode::Binary),
-                    Sniff::Text { decimals } => {
-                        let scale = if decimals { 1000.0 } else { 1.0 };
-                        self.mode = Some(Mode::Text { scale });
-                    }
-                    Sniff::Undecided => continue,
-                    Sniff::Unknown => {
-                        return Err(format!(
-                            "{path} sends neither breathband frames nor 'chest,belly' text lines; \
-                             check the baud rate ({}) and the firmware",
-                            self.cfg.baud
-                        ))
-                    }
-                }
-                let bytes = std::mem::take(&mut seen);
-                self.absorb(&bytes, counters);
-            } else {
-                self.buf_absorb(n, counters);
-            }
-            match self.mode {
-                Some(Mode::Binary) if self.info.is_some() && self.pending_info => {
-                    self.send(&Message::Start)
-                        .map_err(|e| format!("cannot write to {path}: {e}"))?;
-                    self.last_valid = Instant::now();
-                    return Ok(());
-                }
-                Some(Mode::Text { .. }) => {
-                    self.last_valid = Instant::now();
-                    return Ok(());
-                }
-                _ => {}
-            }
-        }
-        Err(format!(
-            "no {} from {path} within {:.1} s: is the sensor plugged in and running the \
-             breathband firmware (or printing 'chest,belly' lines)?",
-            if self.mode.is_some() {
-                "device info"
-            } else {
-                "data"
-            },
-            self.cfg.handshake_timeout.as_secs_f64()
-        ))
     }
 
     /// Reads into `self.buf`; 0 on timeout.
@@ -237,20 +202,27 @@ impl SerialSource {
                 counters
                     .crc_errors
                     .store(b.crc_errors + s.crc_errors, Relaxed);
+                // Overlong runs are counted as malformed (see PROTOCOL.md).
                 counters
                     .malformed
                     .store(b.malformed + s.malformed + s.overlong, Relaxed);
                 counters
                     .bytes_dropped
                     .store(b.bytes_dropped + s.bytes_dropped, Relaxed);
-                // Info is handled at once so that the handshake sees it.
+                // Info and refusals are taken out at once so that the
+                // handshake sees them.
                 let mut i = 0;
                 while i < self.frames.len() {
-                    if let Message::Info(info) = self.frames[i].message {
-                        self.frames.remove(i);
-                        self.on_info(&info);
-                    } else {
-                        i += 1;
+                    match self.frames[i].message {
+                        Message::Info(info) => {
+                            self.frames.remove(i);
+                            self.on_info(info);
+                        }
+                        Message::Nack { command, code } if command == MsgType::SetRate as u8 => {
+                            self.frames.remove(i);
+                            self.rate_refused = Some(code);
+                        }
+                        _ => i += 1,
                     }
                 }
             }
@@ -276,16 +248,55 @@ impl SerialSource {
         }
     }
 
-    fn on_info(&mut self, i: &Info) {
+    fn on_info(&mut self, i: Info) {
         if i.protocol_version != PROTOCOL_VERSION {
-            // Reported as fatal by the next poll.
+            // Reported as fatal by the handshake or the next poll.
             self.info = None;
+            self.raw_info = None;
             self.frames.clear();
             self.pending_info = false;
             self.mode = None;
             self.unsupported = Some(i.protocol_version);
             return;
         }
+        self.raw_info = Some(i);
+    }
+
+    /// Acts on the newest `Info`: asks for the configured rate if the device
+    /// has another one, else publishes it, and asks for `Start` again if the
+    /// board says it is not streaming although it should (it reset in
+    /// place). True when an `Info` was published.
+    fn handle_info(&mut self) -> std::io::Result<bool> {
+        let Some(i) = self.raw_info.take() else {
+            return Ok(false);
+        };
+        if let Some(want) = self.cfg.rate_hz {
+            if i.sample_rate_hz != want {
+                if self
+                    .rate_asked
+                    .is_none_or(|t| t.elapsed() > Duration::from_secs(1))
+                {
+                    // SetRate is refused while streaming: Stop first.
+                    self.send(&Message::Stop)?;
+                    self.send(&Message::SetRate { rate_hz: want })?;
+                    self.rate_asked = Some(Instant::now());
+                    self.streaming = false;
+                }
+                return Ok(false);
+            }
+        }
+        // After a SetRate the board is stopped; so is a board that reset in
+        // place while it should be streaming.
+        let rate_was_set = self.rate_asked.take().is_some();
+        self.publish(&i);
+        if (self.streaming || rate_was_set) && i.status & 1 == 0 {
+            tracing::info!("{}: board is not streaming; sending Start", self.cfg.path);
+            self.need_start = true;
+        }
+        Ok(true)
+    }
+
+    fn publish(&mut self, i: &Info) {
         let ch = |c: &breathband_protocol::ChannelInfo| ChannelMeta {
             name: c.name.as_str().into(),
             unit: c.unit.as_str().into(),
@@ -301,13 +312,22 @@ impl SerialSource {
             protocol: format!("breathband-v{}", i.protocol_version),
             firmware_version: Some(format!("{}.{}.{}", fw[0], fw[1], fw[2])),
             device_id: (id != [0; 8]).then(|| id.iter().map(|b| format!("{b:02x}")).collect()),
-            usb_serial_number: self.usb_serial.clone(),
+            usb_serial_number: self.identity.usb_serial.clone(),
             usb_product: self.usb_product.clone(),
             sample_rate_hz: i.sample_rate_hz as f64,
             rate_estimated: false,
             channels: [ch(&i.channels[0]), ch(&i.channels[1])],
         });
         self.pending_info = true;
+    }
+
+    fn refused_rate_message(&self, code: NackCode) -> String {
+        format!(
+            "the device at {} refused --rate-hz {} ({code:?}); it accepts 50 to 1000 Hz \
+             if its firmware supports SetRate",
+            self.cfg.path,
+            self.cfg.rate_hz.unwrap_or_default()
+        )
     }
 }
 
@@ -324,7 +344,7 @@ impl SerialSource {
             protocol: "text".into(),
             firmware_version: None,
             device_id: None,
-            usb_serial_number: self.usb_serial.clone(),
+            usb_serial_number: self.identity.usb_serial.clone(),
             usb_product: self.usb_product.clone(),
             sample_rate_hz: rate,
             rate_estimated: estimated,
@@ -371,8 +391,18 @@ impl SerialSource {
                         .extend(s.pairs().iter().map(|p| [p[0] as i32, p[1] as i32]));
                     sink.block(Some(s.first_index), s.flags.0, &self.pairs);
                     self.last_valid = Instant::now();
+                    self.last_sample = self.last_valid;
                 }
-                Message::Heartbeat(_) | Message::Ack { .. } => self.last_valid = Instant::now(),
+                Message::Heartbeat(hb) => {
+                    self.last_valid = Instant::now();
+                    if self.streaming
+                        && hb.status & 1 == 0
+                        && self.last_start.elapsed() > START_GRACE
+                    {
+                        self.need_start = true;
+                    }
+                }
+                Message::Ack { .. } => self.last_valid = Instant::now(),
                 Message::Nack { command, code } => {
                     tracing::warn!("device refused command {command:#04x}: {code:?}");
                 }
@@ -385,34 +415,61 @@ impl SerialSource {
             self.last_valid = Instant::now();
         }
     }
+
+    /// Keeps a binary board streaming: `Start` again when it said it is not
+    /// streaming, or when heartbeats come but samples do not.
+    fn keep_streaming(&mut self) -> std::io::Result<()> {
+        if !matches!(self.mode, Some(Mode::Binary)) || self.info.is_none() {
+            return Ok(());
+        }
+        if self.streaming
+            && self.last_sample.elapsed() > self.cfg.restart_after
+            && self.last_start.elapsed() > self.cfg.restart_after
+        {
+            tracing::info!(
+                "{}: heartbeats but no samples; sending Start",
+                self.cfg.path
+            );
+            self.need_start = true;
+        }
+        if self.need_start
+            && self.rate_asked.is_none()
+            && self.last_start.elapsed() >= START_SPACING
+        {
+            self.send_start()?;
+        }
+        Ok(())
+    }
 }
 
 impl Source for SerialSource {
     fn poll(&mut self, sink: &mut dyn BlockSink, counters: &Counters) -> Result<(), SourceError> {
         if self.port.is_none() {
             // First connection: failure is final (wrong path, not a sensor).
-            self.connect(counters).map_err(SourceError::Fatal)?;
+            self.connect(counters)
+                .map_err(|e| SourceError::Fatal(e.to_string()))?;
         }
-        let n = self
-            .read_some()
-            .map_err(|e| SourceError::LinkLost(format!("{}: {e}", self.cfg.path)))?;
+        let lost = |e: std::io::Error, path: &str| SourceError::LinkLost(format!("{path}: {e}"));
+        let n = self.read_some().map_err(|e| lost(e, &self.cfg.path))?;
         if n > 0 {
             Counters::add(&counters.bytes, n as u64);
             self.buf_absorb(n, counters);
         }
-        if let Some(Mode::Text { scale }) = self.mode {
-            if self.info.is_none() {
-                self.settle_text_rate(scale);
+        match self.mode {
+            Some(Mode::Text { scale }) if self.info.is_none() => self.settle_text_rate(scale),
+            Some(Mode::Binary) => {
+                self.handle_info().map_err(|e| lost(e, &self.cfg.path))?;
             }
+            _ => {}
+        }
+        if let Some(code) = self.rate_refused {
+            return Err(SourceError::Fatal(self.refused_rate_message(code)));
         }
         self.deliver(sink);
         if let Some(v) = self.unsupported {
-            return Err(SourceError::Fatal(format!(
-                "device at {} speaks protocol version {v}; this breathband speaks version \
-                 {PROTOCOL_VERSION}: update the firmware or the app",
-                self.cfg.path
-            )));
+            return Err(SourceError::Fatal(self.unsupported_message(v)));
         }
+        self.keep_streaming().map_err(|e| lost(e, &self.cfg.path))?;
         let waiting_for_rate = self.info.is_none() && !self.text_pending.is_empty();
         if !waiting_for_rate && self.last_valid.elapsed() > self.cfg.silence_timeout {
             return Err(SourceError::LinkLost(format!(
@@ -450,7 +507,7 @@ impl Source for SerialSource {
             }
             Err(e) => {
                 self.close();
-                Err(SourceError::LinkLost(e))
+                Err(e.into_source_error())
             }
         }
     }
@@ -472,40 +529,17 @@ impl SerialSource {
         self.port = None;
         self.frames.clear();
         self.pairs.clear();
+        self.raw_info = None;
+        self.streaming = false;
+        self.need_start = false;
+        self.rate_asked = None;
     }
-}
 
-/// USB serial number and product of the port at `path`, if the OS knows them.
-fn usb_details(path: &str) -> Option<(Option<String>, Option<String>)> {
-    let canon = std::fs::canonicalize(path).ok();
-    serialport::available_ports()
-        .ok()?
-        .into_iter()
-        .find_map(|p| {
-            let same = p.port_name == path
-                || canon
-                    .as_ref()
-                    .is_some_and(|c| std::fs::canonicalize(&p.port_name).ok().as_ref() == Some(c));
-            match (same, p.port_type) {
-                (true, serialport::SerialPortType::UsbPort(u)) => {
-                    Some((u.serial_number, u.product))
-                }
-                _ => None,
-            }
-        })
-}
-
-/// Path of a port whose USB serial number is `serial` (the device moved).
-fn find_by_serial(serial: &str) -> Option<String> {
-    serialport::available_ports()
-        .ok()?
-        .into_iter()
-        .find_map(|p| match p.port_type {
-            serialport::SerialPortType::UsbPort(u)
-                if u.serial_number.as_deref() == Some(serial) =>
-            {
-                Some(p.port_name)
-            }
-            _ => None,
-        })
+    fn unsupported_message(&self, v: u8) -> String {
+        format!(
+            "device at {} speaks protocol version {v}; this breathband speaks version \
+             {PROTOCOL_VERSION}: update the firmware or the app",
+            self.cfg.path
+        )
+    }
 }
