@@ -9,11 +9,15 @@ cd "$(dirname "$0")/.."
 secs="${1:-60}"
 shift || true
 cargo build --release --locked --bin breathband >/dev/null 2>&1
-xvfb-run -a -s "-screen 0 1280x860x24" target/release/breathband gui --source virtual \
+bin="${CARGO_TARGET_DIR:-target}/release/breathband"
+xvfb-run -a -s "-screen 0 1280x860x24" "$bin" gui --source virtual \
     --rate-hz 1000 --screenshot /dev/null --after-s $((secs + 20)) "$@" >/dev/null 2>&1 &
+wrapper=$!
 sleep 10 # start-up and the first windows
-app=$(pgrep -n -x breathband)
-xs=$(pgrep -n -x Xvfb)
+# This run's app and X server (children of its xvfb-run), not another
+# breathband that happens to run on the machine.
+app=$(pgrep -n -x breathband -P "$wrapper")
+xs=$(pgrep -n -x Xvfb -P "$wrapper")
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 a0=$(ticks "$app"); x0=$(ticks "$xs")
 sleep "$secs"

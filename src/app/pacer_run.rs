@@ -39,9 +39,9 @@ impl PacerRun {
         self
     }
 
-    /// A device (trace) time on the pacer's clock, s.
+    /// A device (trace) time on the pacer's clock, s (real-time sources).
     pub fn pacer_time_of(&self, device_s: f64) -> f64 {
-        (device_s - self.device_t0) / self.device_speed
+        device_s - self.device_t0
     }
 
     /// Pacer time, s: the audio's own clock while it sounds, else the wall
@@ -58,17 +58,28 @@ impl PacerRun {
     /// What the pacer panel shows at pacer time `t`.
     pub fn display(&self, t: f64, data: &LiveData) -> PacerDisplay {
         let s = self.pattern.state_at(t);
-        // The person's inhale starts and rate, on the pacer's clock.
+        // A replay faster or slower than real time is not someone breathing
+        // along now: its breaths are not compared with the pacer.
+        if (self.device_speed - 1.0).abs() > 1e-6 {
+            return PacerDisplay {
+                phase: s.phase.label().to_string(),
+                fill: s.fill() as f32,
+                seconds_left: s.seconds_left(),
+                pattern: self.pattern.describe(),
+                sync: Some(format!(
+                    "Replay at {}x: not compared with the pacer",
+                    (self.device_speed * 10.0).round() / 10.0
+                )),
+            };
+        }
+        // The person's inhale starts, on the pacer's clock.
         let starts: Vec<f64> = data
             .breaths
             .iter()
             .map(|b| self.pacer_time_of(b.inhale_start_s))
             .filter(|t| *t >= 0.0)
             .collect();
-        let rate = data
-            .window
-            .and_then(|w| w.rate_bpm)
-            .map(|r| r * self.device_speed);
+        let rate = data.window.and_then(|w| w.rate_bpm);
         PacerDisplay {
             phase: s.phase.label().to_string(),
             fill: s.fill() as f32,
@@ -121,17 +132,22 @@ mod tests {
     }
 
     #[test]
-    fn a_fast_replay_is_compared_on_the_pacers_clock() {
-        // A replay at 4x of someone breathing at 1.5/min of recording time
-        // shows as 6/min: in step with the pacer.
+    fn a_fast_replay_is_not_compared_with_the_pacer() {
+        // Recording-clock breath times against the pacer's wall clock would
+        // be nonsense at 4x ("46/min vs 6/min"): the panel says so instead.
         let t0 = 100.0;
         let run = PacerRun::start(Pattern::default(), t0).with_device_speed(4.0);
         let d = data(4.0, t0);
-        assert_eq!(run.display(45.2, &d).sync.as_deref(), Some("In step"));
-        // Read as a live sensor, the same data is far off.
-        let live = PacerRun::start(Pattern::default(), t0);
-        let s = live.display(45.2, &d).sync;
-        assert_ne!(s.as_deref(), Some("In step"), "{s:?}");
+        let shown = run.display(45.2, &d);
+        assert_eq!(
+            shown.sync.as_deref(),
+            Some("Replay at 4x: not compared with the pacer")
+        );
+        assert_eq!(shown.phase, "Breathe out");
+        // A replay at real time is compared like a live sensor.
+        let d = data(1.0, t0 + 0.2);
+        let run = PacerRun::start(Pattern::default(), t0).with_device_speed(1.0);
+        assert_eq!(run.display(45.0, &d).sync.as_deref(), Some("In step"));
     }
 
     #[test]
