@@ -62,6 +62,7 @@ sel paradoxical && shoot paradoxical 25 --source virtual --share 0.45 --phase 18
 auto=(--practice --practice-auto --practice-minutes 3)
 sel practice_prepare && shoot practice_prepare 2 --source virtual "${auto[@]}"
 sel practice_bandcheck && shoot practice_bandcheck 8 --source virtual "${auto[@]}"
+sel practice_calibration && shoot practice_calibration 14 --source virtual "${auto[@]}" --practice-show-calibration
 sel practice_baseline && shoot practice_baseline 16 --source virtual "${auto[@]}"
 sel practice && shoot practice 25 --source replay --replay "$work/belly.csv" --speed 4 "${auto[@]}" --pacer 6
 sel practice_summary && shoot practice_summary 30 --source replay --replay "$work/belly.csv" --speed 10 "${auto[@]}"

@@ -70,6 +70,8 @@ pub struct BreathbandApp {
     pub practice_auto: bool,
     /// Demo: press the dizziness stop at this device time.
     pub practice_stop_at: Option<f64>,
+    /// Demo: the self-running session stays on the calibration step.
+    pub practice_show_calibration: bool,
     /// Folder of the guided session just closed, until the pipeline has
     /// written it; then later journal edits are saved into it directly.
     closed_dir: Option<PathBuf>,
@@ -111,6 +113,7 @@ impl BreathbandApp {
             practice_pending: false,
             practice_auto: false,
             practice_stop_at: None,
+            practice_show_calibration: false,
             closed_dir: None,
             journal_dirty: false,
             journal_writer: None,
@@ -441,7 +444,9 @@ impl BreathbandApp {
                     Step::BandCheck if ok && now - f.step_started_s >= 4.0 => {
                         f.go(Step::Calibrate, now)
                     }
-                    Step::Calibrate => f.keep_gains(CalibrationSource::Skipped, now),
+                    Step::Calibrate if !self.practice_show_calibration => {
+                        f.keep_gains(CalibrationSource::Skipped, now)
+                    }
                     _ => {}
                 }
             }

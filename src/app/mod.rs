@@ -32,6 +32,8 @@ pub struct GuiOptions {
     pub practice_minutes: Option<f64>,
     /// Demo: the dizziness stop after this many seconds of signal.
     pub practice_stop_at: Option<f64>,
+    /// Self-running demo: stay on the calibration step.
+    pub practice_show_calibration: bool,
     /// Open with the history shown.
     pub history: bool,
 }
@@ -85,6 +87,7 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
                 app.settings.practice_minutes = m;
             }
             app.practice_stop_at = opts.practice_stop_at;
+            app.practice_show_calibration = opts.practice_show_calibration;
             if let Some(auto) = opts.practice {
                 app.practice_auto = auto;
                 app.practice_pending = true;

@@ -46,6 +46,10 @@ pub struct GuiArgs {
     /// signal (to show the advice screen in demos).
     #[arg(long, value_name = "S", requires = "practice_auto")]
     practice_stop_at: Option<f64>,
+    /// With --practice-auto: stay on the calibration step (to show it in
+    /// demos) instead of skipping it.
+    #[arg(long, requires = "practice_auto")]
+    practice_show_calibration: bool,
     /// Practice length, minutes (3 to 10).
     #[arg(long, value_name = "MIN")]
     practice_minutes: Option<f64>,
@@ -115,6 +119,7 @@ pub fn run(a: GuiArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()>
         data_dir: data_dir.map(|d| d.to_path_buf()),
         practice: a.practice.then_some(a.practice_auto),
         practice_stop_at: a.practice_stop_at,
+        practice_show_calibration: a.practice_show_calibration,
         practice_minutes: a.practice_minutes,
         history: a.history,
     })
