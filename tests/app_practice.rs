@@ -88,11 +88,9 @@ fn step(a: &BreathbandApp) -> Option<Step> {
     a.practice.as_ref().map(|f| f.step)
 }
 
-/// Runs the flow up to the practice step.
-fn into_practice(h: &mut Harness<'static, BreathbandApp>) {
-    until(h, 30.0, |a| a.data.now_s() > 12.0);
-    h.get_by_label("Start a guided session").click();
-    h.step();
+/// From the prepare step (journal done) through the band check to the
+/// calibration step's first screen.
+fn into_calibration(h: &mut Harness<'static, BreathbandApp>) {
     assert_eq!(step(h.state()), Some(Step::Prepare));
     h.get_by_label("Ready: check the bands").click();
     h.step();
@@ -103,6 +101,19 @@ fn into_practice(h: &mut Harness<'static, BreathbandApp>) {
     h.step();
     assert_eq!(step(h.state()), Some(Step::Calibrate));
     h.step();
+}
+
+/// Starts a guided session once the signal has run 12 s.
+fn start_session(h: &mut Harness<'static, BreathbandApp>) {
+    until(h, 30.0, |a| a.data.now_s() > 12.0);
+    h.get_by_label("Start a guided session").click();
+    h.step();
+}
+
+/// Runs the flow up to the practice step.
+fn into_practice(h: &mut Harness<'static, BreathbandApp>) {
+    start_session(h);
+    into_calibration(h);
     h.get_by_label("Skip: use the sensor's own scale").click();
     h.step();
     assert_eq!(step(h.state()), Some(Step::Baseline));
@@ -252,9 +263,7 @@ fn dizziness_stop_saves_and_marks_the_session() {
 fn escape_stops_the_session_but_not_while_typing_a_note() {
     let tmp = tempfile::tempdir().unwrap();
     let mut h = harness(app(tmp.path(), "0.7"));
-    until(&mut h, 30.0, |a| a.data.now_s() > 12.0);
-    h.get_by_label("Start a guided session").click();
-    h.step();
+    start_session(&mut h);
     h.get_by_label("Before: how are you? (optional)").click();
     h.step();
     type_note(&mut h, "stiff");
@@ -285,9 +294,7 @@ fn journal_round_trips_into_the_session_and_the_history() {
     let mut app = app(tmp.path(), "0.72");
     app.settings.practice_minutes = 3.0;
     let mut h = harness(app);
-    until(&mut h, 30.0, |a| a.data.now_s() > 12.0);
-    h.get_by_label("Start a guided session").click();
-    h.step();
+    start_session(&mut h);
     // Fill the journal before: neck pain 6, tension 4 (sliders, set
     // directly), not dizzy and a note (through the widgets).
     {
@@ -300,14 +307,7 @@ fn journal_round_trips_into_the_session_and_the_history() {
     h.get_by_label("no").click();
     h.step();
     type_note(&mut h, "stiff neck, slept badly");
-    h.get_by_label("Ready: check the bands").click();
-    h.step();
-    until(&mut h, 30.0, |a| {
-        breathband::app::practice::band_check(a.data.window.as_ref()).ok
-    });
-    h.get_by_label("Bands are fine: next").click();
-    h.step();
-    h.step();
+    into_calibration(&mut h);
     h.get_by_label("Skip: use the sensor's own scale").click();
     until(&mut h, 60.0, |a| step(a) == Some(Step::Summary));
     // The journal after, entered on the summary, is saved on Close.
@@ -406,17 +406,8 @@ fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
     app.sessions_dir = Some(tmp.path().join("sessions"));
     app.connect(None);
     let mut h = harness(app);
-    until(&mut h, 30.0, |a| a.data.now_s() > 12.0);
-    h.get_by_label("Start a guided session").click();
-    h.step();
-    h.get_by_label("Ready: check the bands").click();
-    h.step();
-    until(&mut h, 30.0, |a| {
-        breathband::app::practice::band_check(a.data.window.as_ref()).ok
-    });
-    h.get_by_label("Bands are fine: next").click();
-    h.step();
-    h.step();
+    start_session(&mut h);
+    into_calibration(&mut h);
     h.get_by_label("Measure now (30 s)").click();
     h.step();
     let since = match &h.state().practice.as_ref().unwrap().calibration {
