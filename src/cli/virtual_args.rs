@@ -73,6 +73,10 @@ pub struct VirtualArgs {
     /// Changes over time, e.g. "60:share=0.3;120:phase=180;180:hold=15".
     #[arg(long, value_name = "SPEC")]
     pub schedule: Option<Schedule>,
+    /// Follow a pacer pattern instead of --breath-rate, as a person
+    /// following the pacer would: 6, 5.5, 4-7-8, box, lengthen, IN-OUT...
+    #[arg(long, value_name = "PATTERN")]
+    pub pattern: Option<crate::pacer::Pattern>,
     /// Random seed (same seed, same signal).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -89,6 +93,7 @@ impl VirtualArgs {
                 phase_deg: self.phase,
                 noise: self.noise,
                 drift: self.drift,
+                pattern: self.pattern,
                 ..Default::default()
             },
             schedule: self.schedule.clone().unwrap_or_default(),

@@ -6,8 +6,15 @@
 //! drifts (posture, band slip); white noise is added; counts are clipped to
 //! the converter range. Parameters change at breath boundaries, on a
 //! [`Schedule`]. The same seed gives the same signal.
+//!
+//! With a pacer [`Pattern`] set, the virtual person follows the pacer
+//! instead: lungs filled as the visual pacer shows (eased inhale, holds,
+//! eased exhale), so 4-7-8, box and the lengthening ramp have a signal with
+//! known truth. Holds up to [`PATTERN_HOLD_LIMIT_S`] inside a pattern are
+//! breathing; the rest of a longer hold is a breath hold (`no_signal`).
 
 use super::schedule::{BandOff, Change, Schedule};
+use crate::pacer::Pattern;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
@@ -43,7 +50,13 @@ pub struct VirtualParams {
     pub belly_offset: f64,
     /// Largest converter count (0 and this are rails).
     pub full_scale: u16,
+    /// Follow this pacer pattern instead of `rate_bpm` (no rate jitter).
+    #[serde(skip)]
+    pub pattern: Option<Pattern>,
 }
+
+/// A hold inside a pattern longer than this is, from here on, a breath hold, s.
+pub const PATTERN_HOLD_LIMIT_S: f64 = 10.0;
 
 impl Default for VirtualParams {
     fn default() -> Self {
@@ -61,6 +74,7 @@ impl Default for VirtualParams {
             chest_offset: 1800.0,
             belly_offset: 2100.0,
             full_scale: 4095,
+            pattern: None,
         }
     }
 }
@@ -130,6 +144,10 @@ pub struct VirtualSensor {
     off: BandOff,
     drift_phase: f64,
     walk: [f64; 2],
+    /// Time on the pattern's clock (stands still during scheduled holds), s.
+    pattern_t: f64,
+    /// Cycle of the pattern the current depth was drawn for.
+    pattern_cycle: u64,
 }
 
 impl VirtualSensor {
@@ -150,6 +168,8 @@ impl VirtualSensor {
             off: BandOff::None,
             drift_phase,
             walk: [0.0; 2],
+            pattern_t: 0.0,
+            pattern_cycle: 0,
         };
         s.apply_due_changes();
         s.start_breath();
@@ -211,8 +231,28 @@ impl VirtualSensor {
         let holding = t < self.hold_until_s;
         let p = &self.params;
         let share = p.belly_share.clamp(0.0, 1.0);
+        let mut pattern_truth = None;
         let (chest_u, belly_u) = if holding {
             (0.0, 0.0)
+        } else if let Some(pat) = p.pattern {
+            let st = pat.state_at(self.pattern_t);
+            let len = st.cycle_len_s();
+            let mut tb = self.pattern_t + p.phase_deg / 360.0 * len;
+            while tb < 0.0 {
+                tb += len;
+            }
+            let fb = pat.state_at(tb).fill();
+            let long_hold =
+                st.phase.is_hold() && self.pattern_t - st.phase_start_s >= PATTERN_HOLD_LIMIT_S;
+            pattern_truth = Some((
+                st.rate_bpm(),
+                ((self.pattern_t - st.cycle_start_s) / len).clamp(0.0, 1.0 - 1e-12),
+                long_hold,
+            ));
+            (
+                st.fill() * self.breath_depth * (1.0 - share),
+                fb * self.breath_depth * share,
+            )
         } else {
             let c = breath_shape(self.cycle) * self.breath_depth * (1.0 - share);
             let b = breath_shape(self.cycle + p.phase_deg / 360.0) * self.breath_depth * share;
@@ -240,12 +280,14 @@ impl VirtualSensor {
             belly = 0.0;
         }
         let fs = p.full_scale as f64;
-        let no_signal = holding || self.off != BandOff::None;
+        let (rate, cycle, long_hold) =
+            pattern_truth.unwrap_or((self.breath_rate, self.cycle, false));
+        let no_signal = holding || long_hold || self.off != BandOff::None;
         let truth = Truth {
-            rate_bpm: if no_signal { 0.0 } else { self.breath_rate },
+            rate_bpm: if no_signal { 0.0 } else { rate },
             belly_share: share,
             phase_deg: p.phase_deg,
-            cycle: self.cycle,
+            cycle,
             class: if no_signal {
                 "no_signal"
             } else {
@@ -259,6 +301,18 @@ impl VirtualSensor {
         };
         // Advance.
         self.index += 1;
+        if let Some(pat) = self.params.pattern {
+            if !holding {
+                self.pattern_t += dt;
+            }
+            self.apply_due_changes();
+            let k = pat.state_at(self.pattern_t).cycle_index;
+            if k != self.pattern_cycle {
+                self.pattern_cycle = k;
+                self.start_breath();
+            }
+            return out;
+        }
         if !holding {
             self.cycle += self.breath_rate / 60.0 * dt;
         }
@@ -348,6 +402,38 @@ mod tests {
         assert_eq!(s[15 * 50].truth.class, "paradoxical");
         assert_eq!(s[22 * 50].truth.class, "no_signal");
         assert_eq!(s[27 * 50].truth.class, "paradoxical");
+    }
+
+    #[test]
+    fn a_pattern_is_followed_with_its_holds() {
+        let p = VirtualParams {
+            pattern: Some(Pattern::parse("4-7-8").unwrap()),
+            noise: 0.0,
+            drift: 0.0,
+            depth_jitter: 0.0,
+            belly_share: 0.5,
+            ..Default::default()
+        };
+        let s = run(p, 38.0, 100.0);
+        let at = |t: f64| s[(t * 100.0) as usize];
+        // Full after the 4 s inhale, still through the 7 s hold, empty after
+        // the 8 s exhale; the cycle is 19 s (3.16/min).
+        let (low, high) = (at(0.0).chest, at(4.0).chest);
+        assert!(high as f64 - low as f64 > 290.0, "{low} {high}");
+        assert_eq!(at(6.0).chest, high);
+        assert_eq!(at(10.9).chest, high);
+        assert!(at(15.0).chest < high && at(15.0).chest > low);
+        assert!(at(19.0).chest.abs_diff(low) <= 1);
+        assert!((at(20.0).truth.rate_bpm - 60.0 / 19.0).abs() < 1e-9);
+        assert!(s.iter().all(|x| x.truth.class == "mixed"));
+        // A hold longer than 10 s is a breath hold from the 10 s mark.
+        let p = VirtualParams {
+            pattern: Some(Pattern::parse("4-14-4").unwrap()),
+            ..Default::default()
+        };
+        let s = run(p, 22.0, 100.0);
+        assert_eq!(s[1350].truth.class, "belly");
+        assert_eq!(s[1450].truth.class, "no_signal");
     }
 
     #[test]
