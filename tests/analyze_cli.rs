@@ -117,7 +117,8 @@ fn phase_ok(p: Option<f64>, v: &serde_json::Value) {
 fn json_fields_have_the_contract_types() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("sim.csv");
-    // Paradoxical breathing with a 15 s breath hold at 30 s (no_signal).
+    // Paradoxical breathing with an 18 s breath hold at 30 s (no_signal from
+    // 12 s into it: pacer holds up to 10 s are breathing).
     let r = run(
         &[
             "simulate",
@@ -130,7 +131,7 @@ fn json_fields_have_the_contract_types() {
             "--phase",
             "180",
             "--schedule",
-            "30:hold=15",
+            "30:hold=18",
         ],
         &[],
     );

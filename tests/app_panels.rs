@@ -34,6 +34,7 @@ fn window(share: f64, phase: f64, class: Class) -> WindowResult {
         quality: 0.93,
         class,
         label: class,
+        spectral_class: class,
         reason: (class == Class::NoSignal).then_some(NoSignalReason::BreathHold),
         over_breathing: false,
     }

@@ -27,6 +27,7 @@ fn window(t_s: f64, share: f64, rate: f64) -> WindowResult {
         quality: 0.8,
         class: Class::Belly,
         label: Class::Belly,
+        spectral_class: Class::Belly,
         reason: None,
         over_breathing: false,
     }

@@ -66,8 +66,12 @@ impl Default for SafetyLimits {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AnalysisConfig {
-    /// Length of the spectral window, s.
+    /// Length of the spectral window, s: the shortest, used from about
+    /// 6 breaths/min up.
     pub window_s: f64,
+    /// Longest spectral window, s. Slower breathing lengthens the window to
+    /// hold three breaths (72 s at 2.5/min), up to this.
+    pub max_window_s: f64,
     /// Time between window results, s.
     pub step_s: f64,
     /// A window is computed once this much signal is at hand, s.
@@ -83,9 +87,10 @@ impl Default for AnalysisConfig {
     fn default() -> Self {
         Self {
             window_s: 30.0,
+            max_window_s: 75.0,
             step_s: 1.0,
             min_window_s: 10.0,
-            min_rate_bpm: 4.0,
+            min_rate_bpm: 2.5,
             max_rate_bpm: 60.0,
             thresholds: Thresholds::default(),
             safety: SafetyLimits::default(),
@@ -99,6 +104,12 @@ impl AnalysisConfig {
         let t = &self.thresholds;
         if !(self.window_s >= 8.0 && self.window_s <= 600.0) {
             return Err(format!("window {} s: use 8 to 600 s", self.window_s));
+        }
+        if !(self.max_window_s >= self.window_s && self.max_window_s <= 600.0) {
+            return Err(format!(
+                "longest window {} s: use the window length ({} s) up to 600 s",
+                self.max_window_s, self.window_s
+            ));
         }
         if !(self.step_s >= 0.05 && self.step_s <= self.window_s) {
             return Err(format!(

@@ -31,13 +31,25 @@ pub enum Output {
 
 /// Gaps up to this long are bridged by interpolation, s.
 const MAX_FILL_S: f64 = 5.0;
-/// Span of the band-off and flat checks, s.
-const SHORT_S: f64 = 3.0;
-/// Shortest and longest breath accepted, s.
-const BREATH_S: (f64, f64) = (1.0, 20.0);
+/// Span of the band-off and flat checks, s (reported within 3 s).
+const SHORT_S: f64 = 2.0;
+/// Shortest and longest breath accepted, s (2 breaths/min).
+const BREATH_S: (f64, f64) = (1.0, 30.0);
+/// The spectral window holds this many breaths when breathing is slow.
+const WINDOW_BREATHS: f64 = 3.0;
+/// A breath hold is still for this much longer than the hold limit, s: a
+/// pacer hold of exactly the limit, with its eased start and end, is not one.
+const HOLD_MARGIN_S: f64 = 2.0;
+/// Movement over the hold span below this fraction of the band's tidal
+/// excursion counts as still.
+const HOLD_STILL: f64 = 0.08;
+/// Evidence of the live class over the last period needs at least this
+/// fraction of the normal tidal excursion.
+const EVIDENCE_MIN_TIDAL: f64 = 0.25;
 /// Breaths kept for the time-domain rate (60/min over a 60 s window).
 const RECENT_BREATHS: usize = 64;
-/// The live label follows the last breath while it is this recent, s.
+/// The live class follows the last evidence while it is this recent, s
+/// (or 1.5 breath periods, if longer).
 const BREATH_FRESH_S: f64 = 15.0;
 /// Breaths averaged for the over-breathing rate (fast to react, unlike the
 /// 30 s spectral window), and how recent the last of them must be, s.
@@ -51,6 +63,9 @@ const SAFETY_FRESH_S: f64 = 10.0;
 const DEAD_S: f64 = 8.0;
 const DEAD_NOISE_SD: f64 = 6.5;
 const DEAD_FRACTION: f64 = 0.1;
+/// ... while the other band moves at least this fraction of its normal
+/// excursion in each half of that span.
+const DEAD_OTHER: f64 = 1.0 / 3.0;
 /// At most this many `gap` windows are reported for one gap (1 h at a 1 s
 /// step); a longer jump of the sample index skips ahead.
 const MAX_GAP_WINDOWS: u64 = 3600;
@@ -113,7 +128,9 @@ struct Core {
     factor: f64,
     rate: f64,
     hist: VecDeque<Slot>,
+    /// Shortest and longest spectral window, slots.
     win_n: usize,
+    max_win_n: usize,
     min_n: usize,
     short_n: usize,
     /// Slots of the dead-band check.
@@ -130,7 +147,10 @@ struct Core {
     noise: [f64; 2],
     good_amp: [f64; 2],
     label: Class,
-    last_breath: Option<(u64, f64, Option<f64>)>,
+    /// Slot of the last valid evidence of the live class.
+    last_evidence: Option<u64>,
+    /// Breathing frequency of the last valid window, Hz.
+    last_f0: Option<f64>,
     /// Last slot handed on by the decimator (real or filled).
     last_n: Option<u64>,
     /// History restarted after a long gap and is not yet long enough for a
@@ -138,6 +158,10 @@ struct Core {
     recovering: bool,
     /// Each band found dead (noise only) at the last window.
     dead: [bool; 2],
+    /// The last window was a breath hold.
+    holding: bool,
+    /// Excursion of the last breath, per band.
+    breath_amp: [f64; 2],
     safety: SafetyMonitor,
     buf: [Vec<f64>; 2],
     breaths: u64,
@@ -160,19 +184,21 @@ impl Engine {
         let rate = sample_rate_hz / dec.factor() as f64;
         let slots = |s: f64| (s * rate).round().max(1.0) as usize;
         let win_n = slots(cfg.window_s);
-        let hold_n = slots(cfg.safety.hold_s);
-        let cap = win_n.max(hold_n) + 1;
+        let max_win_n = slots(cfg.max_window_s).max(win_n);
+        let hold_n = slots(cfg.safety.hold_s + HOLD_MARGIN_S);
+        let cap = max_win_n.max(hold_n) + 1;
         let core = Core {
             sample_rate_hz,
             factor: dec.factor() as f64,
             rate,
             hist: VecDeque::with_capacity(cap),
             win_n,
+            max_win_n,
             min_n: slots(cfg.min_window_s).min(win_n),
             short_n: slots(SHORT_S),
             dead_n: slots(DEAD_S),
             hold_n,
-            spec: Spectrum::new(rate, win_n),
+            spec: Spectrum::new(rate, max_win_n),
             det: Default::default(),
             last_end: 0,
             recent: VecDeque::with_capacity(RECENT_BREATHS),
@@ -180,10 +206,13 @@ impl Engine {
             noise: [0.0; 2],
             good_amp: [0.0; 2],
             label: Class::NoSignal,
-            last_breath: None,
+            last_evidence: None,
+            last_f0: None,
             last_n: None,
             recovering: false,
             dead: [false; 2],
+            holding: false,
+            breath_amp: [0.0; 2],
             safety: SafetyMonitor::new(cfg.safety),
             buf: [Vec::with_capacity(cap), Vec::with_capacity(cap)],
             breaths: 0,
@@ -313,6 +342,8 @@ impl Core {
         self.hist.clear();
         self.det.iter_mut().for_each(Tracker::reset);
         self.label = Class::NoSignal;
+        self.last_evidence = None;
+        self.recent.clear();
         let (Some(prev), Some(_)) = (self.last_n, self.next_step) else {
             return;
         };
@@ -354,6 +385,7 @@ impl Core {
             quality: 0.0,
             class: Class::NoSignal,
             label: Class::NoSignal,
+            spectral_class: Class::NoSignal,
             reason,
             over_breathing: false,
         }));
@@ -413,7 +445,7 @@ impl Core {
             self.recent.pop_front();
         }
         self.recent.push_back((a, b));
-        self.last_breath = Some((b, share, phase));
+        self.breath_amp = amp;
         out(Output::Breath(Breath {
             inhale_start_s: self.t_of(a),
             exhale_start_s: self.t_of(c),
@@ -427,8 +459,71 @@ impl Core {
         }));
     }
 
+    /// Median length of the last three breaths, slots, while the last one
+    /// is recent (within two of its own lengths, at least 10 s).
+    fn breath_period(&self, now: u64) -> Option<f64> {
+        let k = self.recent.len();
+        let &(_, last) = self.recent.back()?;
+        if k < 2 {
+            return None;
+        }
+        let mut d = [0u64; 3];
+        let m = k.min(3);
+        for (i, &(a, b)) in self.recent.iter().skip(k - m).enumerate() {
+            d[i] = b - a;
+        }
+        d[..m].sort_unstable();
+        let med = if m == 2 {
+            (d[0] + d[1]) as f64 / 2.0
+        } else {
+            d[1] as f64
+        };
+        let fresh = (now.saturating_sub(last) as f64) <= (2.0 * med).max(10.0 * self.rate);
+        fresh.then_some(med)
+    }
+
+    /// The breathing period the engine goes by, slots: the breaths' own,
+    /// else the last valid window's.
+    fn period(&self, now: u64) -> Option<f64> {
+        self.breath_period(now)
+            .or_else(|| self.last_f0.map(|f| self.rate / f))
+    }
+
+    /// Excursion and phase over the last breath period (one full cycle, so
+    /// neither depends on where in the breath it starts): the evidence the
+    /// live class follows, updated at every step.
+    fn evidence(&mut self, now: u64, noise: [f64; 2]) -> Option<(f64, Option<f64>)> {
+        let m = self.period(now)?.round() as usize;
+        let len = self.hist.len();
+        if m < 8 || m >= len {
+            return None;
+        }
+        for k in 0..2 {
+            self.buf[k].clear();
+        }
+        for s in self.hist.range(len - m - 1..) {
+            self.buf[0].push(s.chest);
+            self.buf[1].push(s.belly);
+        }
+        let (amp, phase) = breath_shape_stats(&self.buf[0], &self.buf[1]);
+        let total = amp[0] + amp[1];
+        let normal = self.good_amp[0] + self.good_amp[1];
+        let floor = 6.0 * noise[0].hypot(noise[1]);
+        if !(total > floor && total >= EVIDENCE_MIN_TIDAL * normal && total > 1e-9) {
+            return None;
+        }
+        let moving = |k: usize| amp[k] > 6.0 * noise[k] && amp[k] > 0.03 * total;
+        Some((amp[1] / total, (moving(0) && moving(1)).then_some(phase)))
+    }
+
     fn window(&mut self, t_end: f64, out: &mut impl FnMut(Output)) {
-        let n = self.hist.len().min(self.win_n);
+        let now_n = self.hist.back().map_or(0, |s| s.n);
+        let period = self.period(now_n);
+        // Slow breathing lengthens the window to hold three breaths.
+        let want = period.map_or(self.win_n, |p| {
+            ((WINDOW_BREATHS * p).ceil() as usize).clamp(self.win_n, self.max_win_n)
+        });
+        let n = self.hist.len().min(want);
         let skip = self.hist.len() - n;
         for k in 0..2 {
             self.buf[k].clear();
@@ -442,11 +537,13 @@ impl Core {
             clip[1] += s.clipped[1] as f64;
         }
         let th = self.cfg.thresholds;
-        let est = self.spec.analyse(
+        let hint = self.breath_period(now_n).map(|p| 60.0 * self.rate / p);
+        let est = self.spec.analyse_near(
             &self.buf[0],
             &self.buf[1],
             self.cfg.min_rate_bpm,
             self.cfg.max_rate_bpm,
+            hint,
         );
         self.noise = est.noise_sd;
         let gap_frac = gaps as f64 / n as f64;
@@ -464,30 +561,53 @@ impl Core {
             * (1.0 - 2.0 * gap_frac).max(0.0))
         .clamp(0.0, 1.0);
 
-        let reason = self.no_signal_reason(&est, quality, moving(0) || moving(1));
+        let mut reason = self.no_signal_reason(&est, quality, moving(0) || moving(1));
+        let evidence = match reason {
+            None | Some(NoSignalReason::LowQuality) => self.evidence(now_n, est.noise_sd),
+            _ => None,
+        };
+        if evidence.is_some() {
+            self.last_evidence = Some(now_n);
+        }
+        // Breaths plainly there (recent, and evidence over the last one)
+        // outweigh a spectrum of low quality (say, a window that still holds
+        // a past breath hold, or a rate just changed).
+        if reason == Some(NoSignalReason::LowQuality)
+            && evidence.is_some()
+            && hint.is_some()
+            && est.f0_hz.is_some()
+        {
+            reason = None;
+        }
         let rate_bpm = est
             .f0_hz
-            .map(|f| self.refine_rate(f * 60.0, n))
+            .map(|f| self.refine_rate(f * 60.0, n, hint))
             .filter(|_| reason.is_none());
         let total = est.amp[0] + est.amp[1];
         let share = (reason.is_none() && total > 0.0).then(|| est.amp[1] / total);
-        let phase = (both && est.coherence >= th.min_coherence && reason.is_none())
-            .then_some(est.phase_deg);
-        let class = match share {
+        let phase = if reason.is_some() {
+            None
+        } else if both && est.coherence >= th.min_coherence {
+            Some(est.phase_deg)
+        } else {
+            evidence.and_then(|(_, p)| p)
+        };
+        let spectral_class = match share {
             Some(sh) => classify(sh, phase, &th),
             None => Class::NoSignal,
         };
         if reason.is_none() {
             self.good_amp = est.amp;
+            self.last_f0 = est.f0_hz;
         }
 
         // Hysteresis of each timing signal: a share of its range over the
-        // last breath and a half (from the window's rate), at least 5 noise SD.
-        let period = est
-            .f0_hz
-            .map_or(self.win_n, |f| (1.5 * self.rate / f) as usize);
+        // last breath and a half, at least 5 noise SD.
+        let period_n = period
+            .or_else(|| est.f0_hz.map(|f| self.rate / f))
+            .map_or(self.win_n, |p| (1.5 * p) as usize);
         let len = self.hist.len();
-        let span = period.clamp(((2.0 * self.rate) as usize).min(len), len);
+        let span = period_n.clamp(((2.0 * self.rate) as usize).min(len), len);
         let noise_v = est.noise_sd[0].hypot(est.noise_sd[1]);
         for (det, sign) in self.det.iter_mut().zip(SIGNS) {
             let (lo, hi) = self
@@ -500,23 +620,23 @@ impl Core {
             det.set_delta((0.3 * (hi - lo)).max(5.0 * noise_v));
         }
 
-        let now_n = self.hist.back().map_or(0, |s| s.n);
-        // The live label follows the last breath while it is recent; a
-        // window of low quality (say, one still holding a past breath hold)
-        // does not hide breaths that are plainly there.
-        let fresh = (BREATH_FRESH_S * self.rate) as u64;
+        // The live class: from the evidence of the last breath period at
+        // every step, with hysteresis; while there is none (inside a pacer
+        // hold, say) the last class stays as long as it is recent.
+        let fresh = (BREATH_FRESH_S * self.rate).max(1.5 * period.unwrap_or(0.0)) as u64;
         let recent = self
-            .last_breath
-            .filter(|&(end, _, _)| now_n.saturating_sub(end) <= fresh);
-        self.label = match (reason, recent) {
-            (Some(NoSignalReason::LowQuality), Some(_)) | (None, _) => {
-                let (sh, ph) = match recent {
-                    Some((_, sh, ph)) => (sh, ph),
-                    None => (share.unwrap_or(0.5), phase),
-                };
-                let prev = (self.label != Class::NoSignal).then_some(self.label);
+            .last_evidence
+            .is_some_and(|e| now_n.saturating_sub(e) <= fresh);
+        let prev = (self.label != Class::NoSignal).then_some(self.label);
+        self.label = match (reason, evidence) {
+            (Some(NoSignalReason::LowQuality) | None, Some((sh, ph))) => {
                 classify_from(sh, ph, &th, prev)
             }
+            (None, None) if recent && prev.is_some() => self.label,
+            (None, None) => match share {
+                Some(sh) => classify_from(sh, phase, &th, prev),
+                None => Class::NoSignal,
+            },
             _ => Class::NoSignal,
         };
 
@@ -540,8 +660,9 @@ impl Core {
             phase_deg: phase,
             coherence: est.coherence,
             quality,
-            class,
+            class: self.label,
             label: self.label,
+            spectral_class,
             reason,
             over_breathing: over,
         }));
@@ -551,7 +672,7 @@ impl Core {
     /// in the window and agree with it within 15 %, their mean rate (breaths
     /// over their span): exact for fast breathing whose rate jitters, where
     /// the spectral peak wanders.
-    fn refine_rate(&self, spectral: f64, n: usize) -> f64 {
+    fn refine_rate(&self, spectral: f64, n: usize, hint: Option<f64>) -> f64 {
         let now = self.hist.back().map_or(0, |s| s.n);
         let start = now.saturating_sub(n as u64);
         let (mut k, mut first, mut last, mut covered) = (0u64, u64::MAX, 0u64, 0u64);
@@ -562,7 +683,12 @@ impl Core {
             covered += b - a;
         }
         if k < 3 || last <= first {
-            return spectral;
+            // Slow breathing: under three breaths in the window; the
+            // breaths' own rate when the spectrum agrees with it.
+            return match hint {
+                Some(h) if ((h - spectral) / spectral).abs() < 0.1 => 0.5 * (h + spectral),
+                _ => spectral,
+            };
         }
         let span = (last - first) as f64;
         let td = 60.0 * k as f64 / (span / self.rate);
@@ -592,27 +718,36 @@ impl Core {
     /// A band that shows only noise while the other breathes: over the last
     /// `m` slots its movement (range after removing a line) stays within a
     /// few noise SD (measured over the same slots) and far below its own
-    /// normal excursion, while the other band moves at least a third of its
-    /// own. Needs a normal excursion from an earlier valid window.
-    /// Once dead, a band stays so until it moves again, whatever the other.
+    /// normal excursion, while the other band moves in each half of those
+    /// slots (so a band held still in a pacer hold, while the other only
+    /// starts its exhale a little earlier, is not taken for dead). Needs a
+    /// normal excursion from an earlier valid window. Once dead, a band
+    /// stays so until it moves again, whatever the other.
     fn dead_band(&mut self, m: usize) -> bool {
         let len = self.hist.len();
         if m < 8 || len < m {
             self.dead = [false; 2];
             return false;
         }
-        let band = |k: usize| {
+        let band = |k: usize, from: usize, n: usize| {
             self.hist
-                .range(len - m..)
+                .range(from..from + n)
                 .map(move |s| if k == 0 { s.chest } else { s.belly })
         };
-        let moved = [residual_range(band(0), m), residual_range(band(1), m)];
+        let start = len - m;
+        let h = m / 2;
+        let moved = |k: usize| residual_range(band(k, start, m), m);
+        let halves = |k: usize| {
+            residual_range(band(k, start, h), h)
+                .min(residual_range(band(k, start + h, m - h), m - h))
+        };
         for k in 0..2 {
             let normal = self.good_amp[k];
+            let mk = moved(k);
             let still = normal > 0.0
-                && moved[k] < DEAD_NOISE_SD * rms_noise_sd(band(k))
-                && moved[k] < DEAD_FRACTION * normal;
-            let other_breathes = moved[1 - k] > self.good_amp[1 - k] / 3.0;
+                && mk < DEAD_NOISE_SD * rms_noise_sd(band(k, start, m))
+                && mk < DEAD_FRACTION * normal;
+            let other_breathes = still && halves(1 - k) > DEAD_OTHER * self.good_amp[1 - k];
             self.dead[k] = still && (self.dead[k] || other_breathes);
         }
         self.dead[0] || self.dead[1]
@@ -648,18 +783,22 @@ impl Core {
         if dead {
             return Some(NoSignalReason::Flat);
         }
+        let was_holding = std::mem::take(&mut self.holding);
         if len >= self.hold_n {
-            // Breath hold: neither band moves beyond a fraction of its recent
-            // tidal excursion (after removing a straight-line drift).
+            // Breath hold: neither band moves beyond a fraction of the tidal
+            // excursion of the last breaths (after removing a straight-line
+            // drift); once in a hold, twice that ends it.
+            let limit = HOLD_STILL * if was_holding { 2.0 } else { 1.0 };
             let still = (0..2).all(|k| {
                 let r = residual_range(
                     recent(self.hold_n).map(|s| if k == 0 { s.chest } else { s.belly }),
                     self.hold_n,
                 );
-                let reference = est.amp[k].max(0.5 * self.good_amp[k]);
-                r < (0.3 * reference).max(6.0 * est.noise_sd[k])
+                let reference = est.amp[k].max(self.good_amp[k]).max(self.breath_amp[k]);
+                r < (limit * reference).max(8.0 * est.noise_sd[k])
             });
             if still {
+                self.holding = true;
                 return Some(NoSignalReason::BreathHold);
             }
         }

@@ -36,11 +36,13 @@ pub struct SpectralEstimate {
     pub noise_sd: [f64; 2],
 }
 
-/// Reusable FFT plan and buffers: no allocation per window.
+/// Reusable FFT plans and buffers: no allocation per window.
 pub struct Spectrum {
     rate_hz: f64,
+    /// FFT length of the window being analysed.
     nfft: usize,
-    fft: Arc<dyn Fft<f64>>,
+    /// Plans by length (powers of two up to the longest window's).
+    plans: Vec<Arc<dyn Fft<f64>>>,
     buf: Vec<Complex<f64>>,
     scratch: Vec<Complex<f64>>,
     /// Power spectra (chest, belly, sum) and cross-spectrum, bins 0..=nfft/2.
@@ -56,7 +58,7 @@ pub struct Spectrum {
 impl std::fmt::Debug for Spectrum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Spectrum")
-            .field("nfft", &self.nfft)
+            .field("max_nfft", &self.buf.len())
             .finish()
     }
 }
@@ -64,16 +66,25 @@ impl std::fmt::Debug for Spectrum {
 impl Spectrum {
     /// Buffers for windows of up to `max_len` samples at `rate_hz`.
     pub fn new(rate_hz: f64, max_len: usize) -> Self {
-        // Zero-pad at least 8x, and to at least 2048 points.
-        let nfft = (max_len * 8).next_power_of_two().max(2048);
-        let fft = FftPlanner::new().plan_fft_forward(nfft);
-        let half = nfft / 2 + 1;
+        let top = fft_len(max_len);
+        let mut planner = FftPlanner::new();
+        let plans: Vec<Arc<dyn Fft<f64>>> = (0..)
+            .map(|k| MIN_NFFT << k)
+            .take_while(|&n| n <= top)
+            .map(|n| planner.plan_fft_forward(n))
+            .collect();
+        let scratch_len = plans
+            .iter()
+            .map(|p| p.get_inplace_scratch_len())
+            .max()
+            .unwrap_or(0);
+        let half = top / 2 + 1;
         Self {
             rate_hz,
-            nfft,
-            scratch: vec![Complex::default(); fft.get_inplace_scratch_len()],
-            fft,
-            buf: vec![Complex::default(); nfft],
+            nfft: top,
+            scratch: vec![Complex::default(); scratch_len],
+            plans,
+            buf: vec![Complex::default(); top],
             pc: vec![0.0; half],
             pb: vec![0.0; half],
             ps: vec![0.0; half],
@@ -100,7 +111,23 @@ impl Spectrum {
         min_bpm: f64,
         max_bpm: f64,
     ) -> SpectralEstimate {
-        let n = chest.len().min(belly.len()).min(self.nfft);
+        self.analyse_near(chest, belly, min_bpm, max_bpm, None)
+    }
+
+    /// As [`Self::analyse`], with the rate the breaths themselves show
+    /// (`hint_bpm`): the breathing peak is then the spectral peak that
+    /// agrees with it (within 25 %), so a harmonic of a breath with long
+    /// holds, a sub-harmonic of alternating breaths, or slow drift is not
+    /// taken for the rate.
+    pub fn analyse_near(
+        &mut self,
+        chest: &[f64],
+        belly: &[f64],
+        min_bpm: f64,
+        max_bpm: f64,
+        hint_bpm: Option<f64>,
+    ) -> SpectralEstimate {
+        let n = chest.len().min(belly.len()).min(self.buf.len());
         let mut est = SpectralEstimate {
             noise_sd: [
                 noise_sd(&chest[..n], &mut self.tmp),
@@ -113,10 +140,16 @@ impl Spectrum {
         }
         let tc = quad_trend(&chest[..n]);
         let tb = quad_trend(&belly[..n]);
+        self.nfft = fft_len(n).min(self.buf.len());
+        let plan = self.plans[(self.nfft / MIN_NFFT).trailing_zeros() as usize].clone();
         let mut wsum2 = 0.0;
         self.det.clear();
+        // The Hann window by rotation (no cosine per sample).
+        let step = Complex::from_polar(1.0, 2.0 * std::f64::consts::PI / (n - 1) as f64);
+        let mut rot = Complex::new(1.0, 0.0);
         for i in 0..n {
-            let w = 0.5 - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / (n - 1) as f64).cos();
+            let w = 0.5 - 0.5 * rot.re;
+            rot *= step;
             wsum2 += w * w;
             let x = 2.0 * i as f64 / (n - 1) as f64 - 1.0;
             let c = chest[i] - (tc[0] + tc[1] * x + tc[2] * x * x);
@@ -124,10 +157,9 @@ impl Spectrum {
             self.buf[i] = Complex::new(c * w, b * w);
             self.det.push((c, b));
         }
-        self.buf[n..].fill(Complex::default());
-        self.fft
-            .process_with_scratch(&mut self.buf, &mut self.scratch);
         let nf = self.nfft;
+        self.buf[n..nf].fill(Complex::default());
+        plan.process_with_scratch(&mut self.buf[..nf], &mut self.scratch);
         for k in 0..=nf / 2 {
             let z = self.buf[k];
             let zc = self.buf[(nf - k) % nf].conj();
@@ -141,17 +173,27 @@ impl Spectrum {
 
         // Rate: the summed spectrum's highest peak in the search range.
         let nyq = nf / 2;
-        let lo = (self.bin(min_bpm / 60.0).ceil() as usize).max(1);
+        // A little below the slowest rate, so a peak right at it is a local
+        // maximum.
+        let lo = (self.bin(0.85 * min_bpm / 60.0).ceil() as usize).max(1);
         let hi = (self.bin(max_bpm / 60.0).floor() as usize).min(nyq - 1);
         // Only a true local maximum counts: power still rising towards the
         // edge of the range (slow drift, motion) is not breathing.
-        let Some(mut k) = argmax_peak(&self.ps, lo, hi) else {
+        let Some(mut k) = argmax_peak(&self.ps[..=nyq], lo, hi) else {
             return est;
         };
-        // A breath shape with a long pause has strong harmonics: prefer a
-        // clear peak at half the frequency when there is one.
-        let half = k as f64 / 2.0;
-        if half >= lo as f64 {
+        let hinted = hint_bpm.and_then(|h| {
+            let c = self.bin(h / 60.0);
+            let a = ((c * 0.75).floor() as usize).max(lo);
+            let b = ((c * 1.25).ceil() as usize).min(hi);
+            argmax_peak(&self.ps[..=nyq], a, b).filter(|&j| self.ps[j] >= 0.05 * self.ps[k])
+        });
+        if let Some(j) = hinted {
+            k = j;
+        } else if (k as f64 / 2.0) >= lo as f64 {
+            // A breath shape with a long pause has strong harmonics: prefer
+            // a clear peak at half the frequency when there is one.
+            let half = k as f64 / 2.0;
             let a = (half * 0.9).floor() as usize;
             let b = ((half * 1.1).ceil() as usize).min(k - 1);
             if let Some(k2) = argmax_peak(&self.ps, a.max(lo), b) {
@@ -266,6 +308,16 @@ fn welch_coherence(x: &[(f64, f64)], f: f64) -> f64 {
     } else {
         0.0
     }
+}
+
+/// Shortest FFT.
+const MIN_NFFT: usize = 1024;
+
+/// FFT length for a window of `n` samples: zero-padded at least 4x (the
+/// parabola through the log power then places the peak within a few
+/// hundredths of a bin).
+fn fft_len(n: usize) -> usize {
+    (n * 4).next_power_of_two().max(MIN_NFFT)
 }
 
 /// Highest local maximum of `v` in `lo..=hi` (1 <= lo, hi < len - 1).

@@ -53,10 +53,15 @@ pub struct WindowResult {
     pub coherence: f64,
     /// Signal quality 0..1.
     pub quality: f64,
-    /// Class of this window's spectral estimates.
+    /// What the app shows now: the class of the last breath period
+    /// (updated every step, with hysteresis), `no_signal` when there is no
+    /// breathing to read.
     pub class: Class,
-    /// The live label: follows each completed breath, with hysteresis.
+    /// The same as `class` (kept for scripts written before they were one).
     pub label: Class,
+    /// Class of this window's spectral estimates (share and phase over the
+    /// whole window): slower to follow a change.
+    pub spectral_class: Class,
     /// Why the window is `no_signal`, if it is.
     pub reason: Option<NoSignalReason>,
     /// Breathing is fast or deep right now (not yet sustained).

@@ -214,6 +214,7 @@ mod tests {
             } else {
                 Class::Belly
             },
+            spectral_class: Class::Belly,
             reason,
             over_breathing: false,
         }

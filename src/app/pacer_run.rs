@@ -125,6 +125,7 @@ mod tests {
             quality: 1.0,
             class: Class::Belly,
             label: Class::Belly,
+            spectral_class: Class::Belly,
             reason: None,
             over_breathing: false,
         })));

@@ -544,6 +544,7 @@ mod tests {
             quality: 0.9,
             class: Class::Belly,
             label: Class::Belly,
+            spectral_class: Class::Belly,
             reason: None,
             over_breathing: false,
         };

@@ -40,6 +40,7 @@ const RATE_ROWS: usize = 4096;
 pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
     let cfg = AnalysisConfig {
         window_s: a.window_s,
+        max_window_s: AnalysisConfig::default().max_window_s.max(a.window_s),
         step_s: a.step_s,
         min_window_s: AnalysisConfig::default().min_window_s.min(a.window_s),
         ..Default::default()

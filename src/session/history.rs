@@ -338,6 +338,8 @@ struct WindowRow {
     label: Class,
     reason: Option<String>,
     over_breathing: u8,
+    /// Absent in sessions recorded before it was written.
+    spectral_class: Option<Class>,
 }
 
 #[derive(Deserialize)]
@@ -366,6 +368,7 @@ pub fn read_windows(path: &Path) -> Result<Vec<WindowResult>, String> {
         quality: r.quality,
         class: r.class,
         label: r.label,
+        spectral_class: r.spectral_class.unwrap_or(r.class),
         reason: r.reason.as_deref().and_then(reason_from_name),
         over_breathing: r.over_breathing != 0,
     })
@@ -459,6 +462,7 @@ mod tests {
             quality: 0.75,
             class: Class::Mixed,
             label: Class::NoSignal,
+            spectral_class: Class::Mixed,
             reason: Some(NoSignalReason::BandOff),
             over_breathing: true,
         };

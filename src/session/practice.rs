@@ -298,6 +298,7 @@ mod tests {
             quality: 0.9,
             class: Class::Belly,
             label: Class::Belly,
+            spectral_class: Class::Belly,
             reason: share.is_none().then_some(NoSignalReason::Flat),
             over_breathing: false,
         }

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// Header of `windows.csv`.
-pub const WINDOWS_HEADER: &str = "t_s,rate_bpm,chest_amp,belly_amp,belly_share,phase_deg,coherence,quality,class,label,reason,over_breathing\n";
+pub const WINDOWS_HEADER: &str = "t_s,rate_bpm,chest_amp,belly_amp,belly_share,phase_deg,coherence,quality,class,label,reason,over_breathing,spectral_class\n";
 /// Header of `breaths.csv`.
 pub const BREATHS_HEADER: &str =
     "inhale_start_s,exhale_start_s,end_s,chest_amp,belly_amp,belly_share,phase_deg,rate_bpm,class\n";
@@ -26,7 +26,7 @@ impl std::fmt::Display for Opt {
 pub fn window_row(b: &mut Vec<u8>, w: &WindowResult) {
     let _ = writeln!(
         b,
-        "{:.3},{},{:.4},{:.4},{},{},{:.3},{:.3},{},{},{},{}",
+        "{:.3},{},{:.4},{:.4},{},{},{:.3},{:.3},{},{},{},{},{}",
         w.t_s,
         Opt(w.rate_bpm, 2),
         w.chest_amp,
@@ -38,7 +38,8 @@ pub fn window_row(b: &mut Vec<u8>, w: &WindowResult) {
         w.class.name(),
         w.label.name(),
         w.reason.map_or("", |r| r.name()),
-        w.over_breathing as u8
+        w.over_breathing as u8,
+        w.spectral_class.name()
     );
 }
 
