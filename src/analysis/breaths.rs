@@ -117,14 +117,20 @@ pub fn breath_shape_stats(chest: &[f64], belly: &[f64]) -> ([f64; 2], f64) {
     }
     let mut amp = [0.0; 2];
     let mut bins = [rustfft::num_complex::Complex::<f64>::default(); 2];
+    // One full cycle over the n-1 steps of the breath, the kernel by
+    // rotation (no sine or cosine per sample).
+    let step = rustfft::num_complex::Complex::from_polar(
+        1.0,
+        -2.0 * std::f64::consts::PI / (n - 1) as f64,
+    );
     for (k, y) in [chest, belly].into_iter().enumerate() {
         let (y0, y1) = (y[0], y[n - 1]);
-        // One full cycle over the n-1 steps of the breath.
+        let mut rot = rustfft::num_complex::Complex::new(1.0, 0.0);
         for (i, &v) in y[..n - 1].iter().enumerate() {
             let a = i as f64 / (n - 1) as f64;
             let r = v - (y0 + a * (y1 - y0));
-            bins[k] +=
-                rustfft::num_complex::Complex::from_polar(r, -2.0 * std::f64::consts::PI * a);
+            bins[k] += rot * r;
+            rot *= step;
         }
         amp[k] = 4.0 * bins[k].norm() / (n - 1) as f64;
     }

@@ -283,6 +283,7 @@ fn welch_coherence(x: &[(f64, f64)], f: f64) -> f64 {
     let hop = (len / 2).max(1);
     let (mut sxy, mut sxx, mut syy) = (Complex::new(0.0, 0.0), 0.0, 0.0);
     let step = Complex::from_polar(1.0, -2.0 * std::f64::consts::PI * f);
+    let hann_step = Complex::from_polar(1.0, 2.0 * std::f64::consts::PI / (len - 1).max(1) as f64);
     let mut start = 0;
     while start + len <= n {
         let seg = &x[start..start + len];
@@ -292,8 +293,11 @@ fn welch_coherence(x: &[(f64, f64)], f: f64) -> f64 {
         let (mc, mb) = (mc / len as f64, mb / len as f64);
         let (mut xc, mut xb) = (Complex::new(0.0, 0.0), Complex::new(0.0, 0.0));
         let mut rot = Complex::new(1.0, 0.0);
-        for (i, &(c, b)) in seg.iter().enumerate() {
-            let w = 0.5 - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / (len - 1) as f64).cos();
+        // The Hann window by rotation too.
+        let mut hann = Complex::new(1.0, 0.0);
+        for &(c, b) in seg {
+            let w = 0.5 - 0.5 * hann.re;
+            hann *= hann_step;
             xc += rot * ((c - mc) * w);
             xb += rot * ((b - mb) * w);
             rot *= step;
