@@ -185,3 +185,32 @@ fn share_and_phase_of_semi_synthetic_cases_from_real_waveforms() {
         }
     }
 }
+
+#[test]
+fn jogging_after_a_start_from_zero_is_not_read_as_a_breath_hold() {
+    // Subject 011 starts at 0 counts, then jumps to ~23,000 and jogs at up
+    // to 50 breaths/min: the jump once stood as the reference excursion for
+    // ever, and 95 % of the recording read breath_hold (540 of the first 591
+    // windows; now the first minute of the jump, about 120).
+    let dir = data_dir();
+    if !have(&dir, "011") {
+        return;
+    }
+    let rows = load(&dir, "011", 0.0, 600.0);
+    let mut e = Engine::new(AnalysisConfig::default(), FS, &Gains::default());
+    let (mut windows, mut holds) = (0, 0);
+    for (i, &(_, c, b)) in rows.iter().enumerate() {
+        e.push(i as u64, c, b, 0, &mut |o| {
+            if let Output::Window(w) = o {
+                windows += 1;
+                holds +=
+                    (w.reason == Some(breathband::analysis::NoSignalReason::BreathHold)) as usize;
+            }
+        });
+    }
+    assert!(windows > 500, "{windows}");
+    assert!(
+        (holds as f64) < 0.25 * windows as f64,
+        "{holds} of {windows} windows read breath_hold"
+    );
+}

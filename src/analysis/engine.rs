@@ -43,6 +43,8 @@ const HOLD_MARGIN_S: f64 = 2.0;
 /// Movement over the hold span below this fraction of the band's tidal
 /// excursion counts as still.
 const HOLD_STILL: f64 = 0.08;
+/// How long the excursion before a hold stays its reference, s.
+const HOLD_REF_S: f64 = 60.0;
 /// Evidence of the live class over the last period needs at least this
 /// fraction of the normal tidal excursion.
 const EVIDENCE_MIN_TIDAL: f64 = 0.25;
@@ -158,8 +160,8 @@ struct Core {
     recovering: bool,
     /// Each band found dead (noise only) at the last window.
     dead: [bool; 2],
-    /// The last window was a breath hold.
-    holding: bool,
+    /// Slot at which the breath hold still going on at the last window began.
+    holding: Option<u64>,
     /// Excursion of the last breath, per band.
     breath_amp: [f64; 2],
     safety: SafetyMonitor,
@@ -211,7 +213,7 @@ impl Engine {
             last_n: None,
             recovering: false,
             dead: [false; 2],
-            holding: false,
+            holding: None,
             breath_amp: [0.0; 2],
             safety: SafetyMonitor::new(cfg.safety),
             buf: [Vec::with_capacity(cap), Vec::with_capacity(cap)],
@@ -783,22 +785,31 @@ impl Core {
         if dead {
             return Some(NoSignalReason::Flat);
         }
-        let was_holding = std::mem::take(&mut self.holding);
+        let hold_since = self.holding.take();
+        let now = self.hist.back().map_or(0, |s| s.n);
+        // Past a minute, the excursion before the hold is no longer a
+        // reference (it may have been an artefact): what moves now is.
+        let stale =
+            hold_since.is_some_and(|h| now.saturating_sub(h) as f64 > HOLD_REF_S * self.rate);
         if len >= self.hold_n {
             // Breath hold: neither band moves beyond a fraction of the tidal
             // excursion of the last breaths (after removing a straight-line
             // drift); once in a hold, twice that ends it.
-            let limit = HOLD_STILL * if was_holding { 2.0 } else { 1.0 };
+            let limit = HOLD_STILL * if hold_since.is_some() { 2.0 } else { 1.0 };
             let still = (0..2).all(|k| {
                 let r = residual_range(
                     recent(self.hold_n).map(|s| if k == 0 { s.chest } else { s.belly }),
                     self.hold_n,
                 );
-                let reference = est.amp[k].max(self.good_amp[k]).max(self.breath_amp[k]);
+                let reference = if stale {
+                    est.amp[k]
+                } else {
+                    est.amp[k].max(self.good_amp[k]).max(self.breath_amp[k])
+                };
                 r < (limit * reference).max(8.0 * est.noise_sd[k])
             });
             if still {
-                self.holding = true;
+                self.holding = Some(hold_since.unwrap_or(now));
                 return Some(NoSignalReason::BreathHold);
             }
         }

@@ -217,6 +217,11 @@ impl Spectrum {
             0.0
         };
         let f0 = self.freq(k as f64 + delta);
+        // The search starts a little below the slowest rate; a peak that
+        // stays below it is not breathing the engine claims to read.
+        if f0 * 60.0 < 0.95 * min_bpm {
+            return est;
+        }
         est.f0_hz = Some(f0);
 
         // Bands around the fundamental and its harmonics.
