@@ -632,7 +632,7 @@ ROWS = [
     ("class back after no_signal, median / max", "recovery_s", "lat"),
     ("no_signal recall (hold >= 13 s, band off >= 3 s)", "recall", "frac"),
     ("false no_signal (breathing, > 15 s after no_signal)", "false_ns", "frac"),
-    ("breath count |error| (signed), pooled", "count", "count"),
+    ("breath count: abs error (signed), pooled over runs", "count", "count"),
 ]
 
 

@@ -48,7 +48,9 @@ if [[ -z $bin ]]; then
     echo "building (cargo build --release --locked)..." >&2
     cargo build --release --locked --manifest-path "$root/Cargo.toml" >&2 || fail "cargo build --release failed"
     bin="$target/release/breathband"
-    rev="$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)"
+    # the source the binary is built from: the last commit outside bench/
+    rev="$(git -C "$root" log -1 --format=%h -- . ':!bench' 2>/dev/null || echo unknown)"
+    [[ -z "$(git -C "$root" status --porcelain -- . ':!bench' 2>/dev/null)" ]] || rev="$rev+uncommitted"
 else
     rev="given with --bin"
 fi
