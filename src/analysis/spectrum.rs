@@ -160,15 +160,34 @@ impl Spectrum {
         let nf = self.nfft;
         self.buf[n..nf].fill(Complex::default());
         plan.process_with_scratch(&mut self.buf[..nf], &mut self.scratch);
-        for k in 0..=nf / 2 {
-            let z = self.buf[k];
-            let zc = self.buf[(nf - k) % nf].conj();
+        // Separate the two real spectra (X[k] = (Z[k] + conj Z[N-k]) / 2,
+        // Y[k] = (Z[k] - conj Z[N-k]) / 2i). Amplitudes and phase are read at
+        // the fundamental only, so the per-band spectra and the cross-spectrum
+        // are kept up to a little above the fastest rate's band; beyond it the
+        // summed power alone, (|Z[k]|^2 + |Z[N-k]|^2) / 2.
+        let half = nf / 2;
+        let f_top = 1.3 * max_bpm / 60.0 + 2.0 * self.rate_hz / n as f64;
+        let kfull = ((self.bin(f_top).ceil() as usize) + 2).min(half);
+        let (head, tail) = self.buf[..nf].split_at(1);
+        let z0 = head[0];
+        self.pc[0] = z0.re * z0.re;
+        self.pb[0] = z0.im * z0.im;
+        self.ps[0] = self.pc[0] + self.pb[0];
+        self.cross[0] = Complex::new(z0.re * z0.im, 0.0);
+        // tail[k - 1] = Z[k], tail[nf - 1 - k] = Z[nf - k] for 1 <= k < nf.
+        for k in 1..=kfull {
+            let z = tail[k - 1];
+            let zc = tail[nf - 1 - k].conj();
             let c = (z + zc) * 0.5;
             let b = (z - zc) * Complex::new(0.0, -0.5);
-            self.pc[k] = c.norm_sqr();
-            self.pb[k] = b.norm_sqr();
-            self.ps[k] = self.pc[k] + self.pb[k];
+            let (p_c, p_b) = (c.norm_sqr(), b.norm_sqr());
+            self.pc[k] = p_c;
+            self.pb[k] = p_b;
+            self.ps[k] = p_c + p_b;
             self.cross[k] = b * c.conj();
+        }
+        for k in kfull + 1..=half {
+            self.ps[k] = 0.5 * (tail[k - 1].norm_sqr() + tail[nf - 1 - k].norm_sqr());
         }
 
         // Rate: the summed spectrum's highest peak in the search range.
@@ -320,13 +339,13 @@ fn welch_coherence(x: &[(f64, f64)], f: f64) -> f64 {
 }
 
 /// Shortest FFT.
-const MIN_NFFT: usize = 1024;
+const MIN_NFFT: usize = 512;
 
-/// FFT length for a window of `n` samples: zero-padded at least 4x (the
-/// parabola through the log power then places the peak within a few
-/// hundredths of a bin).
+/// FFT length for a window of `n` samples: zero-padded at least 2x (the
+/// parabola through the log power of the Hann main lobe then places the
+/// peak within a few hundredths of a bin).
 fn fft_len(n: usize) -> usize {
-    (n * 4).next_power_of_two().max(MIN_NFFT)
+    (n * 2).next_power_of_two().max(MIN_NFFT)
 }
 
 /// Highest local maximum of `v` in `lo..=hi` (1 <= lo, hi < len - 1).
