@@ -45,7 +45,9 @@ pub struct Spectrum {
     plans: Vec<Arc<dyn Fft<f64>>>,
     buf: Vec<Complex<f64>>,
     scratch: Vec<Complex<f64>>,
-    /// Power spectra (chest, belly, sum) and cross-spectrum, bins 0..=nfft/2.
+    /// Power spectra (chest, belly, sum) and cross-spectrum of the window
+    /// being analysed: `ps` over bins 0..=nfft/2; `pc`, `pb` and `cross`
+    /// only up to the fastest rate's band (`kfull` in `analyse_near`).
     pc: Vec<f64>,
     pb: Vec<f64>,
     ps: Vec<f64>,
@@ -165,9 +167,9 @@ impl Spectrum {
         // the fundamental only, so the per-band spectra and the cross-spectrum
         // are kept up to a little above the fastest rate's band; beyond it the
         // summed power alone, (|Z[k]|^2 + |Z[N-k]|^2) / 2.
-        let half = nf / 2;
+        let nyq = nf / 2;
         let f_top = 1.3 * max_bpm / 60.0 + 2.0 * self.rate_hz / n as f64;
-        let kfull = ((self.bin(f_top).ceil() as usize) + 2).min(half);
+        let kfull = ((self.bin(f_top).ceil() as usize) + 2).min(nyq);
         let (head, tail) = self.buf[..nf].split_at(1);
         let z0 = head[0];
         self.pc[0] = z0.re * z0.re;
@@ -186,12 +188,11 @@ impl Spectrum {
             self.ps[k] = p_c + p_b;
             self.cross[k] = b * c.conj();
         }
-        for k in kfull + 1..=half {
+        for k in kfull + 1..=nyq {
             self.ps[k] = 0.5 * (tail[k - 1].norm_sqr() + tail[nf - 1 - k].norm_sqr());
         }
 
         // Rate: the summed spectrum's highest peak in the search range.
-        let nyq = nf / 2;
         // A little below the slowest rate, so a peak right at it is a local
         // maximum.
         let lo = (self.bin(0.85 * min_bpm / 60.0).ceil() as usize).max(1);
@@ -249,6 +250,10 @@ impl Spectrum {
         // (+-2 bins of the unpadded window) so slow breathing keeps its power.
         let hw = (0.3 * f0).max(2.0 * self.rate_hz / n as f64);
         let fund = self.range(f0 - hw, f0 + hw);
+        debug_assert!(
+            fund.1 <= kfull,
+            "band spectra end at {kfull}, fundamental at {fund:?}"
+        );
         let breath = self.range(0.6 * f0, (3.5 * f0).min(top));
         let all = self.range(
             (0.5 * min_bpm / 60.0).min(0.6 * f0),
