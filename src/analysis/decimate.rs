@@ -24,6 +24,17 @@ pub struct Slot {
     pub gap: bool,
 }
 
+impl Slot {
+    /// Band `k`: 0 chest, 1 belly.
+    pub fn band(&self, k: usize) -> f64 {
+        if k == 0 {
+            self.chest
+        } else {
+            self.belly
+        }
+    }
+}
+
 /// What the decimator hands on.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Decimated {

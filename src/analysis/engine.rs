@@ -33,8 +33,9 @@ pub enum Output {
 const MAX_FILL_S: f64 = 5.0;
 /// Span of the band-off and flat checks, s (reported within 3 s).
 const SHORT_S: f64 = 2.0;
-/// Shortest and longest breath accepted, s (2 breaths/min).
-const BREATH_S: (f64, f64) = (1.0, 30.0);
+/// Shortest and longest breath accepted, s (100 and 2 breaths/min): room
+/// for the natural breath-to-breath spread at 60/min, the fastest rate read.
+const BREATH_S: (f64, f64) = (0.6, 30.0);
 /// The spectral window holds this many breaths when breathing is slow.
 const WINDOW_BREATHS: f64 = 3.0;
 /// A breath hold is still for this much longer than the hold limit, s: a
@@ -65,6 +66,15 @@ const SAFETY_FRESH_S: f64 = 10.0;
 const DEAD_S: f64 = 8.0;
 const DEAD_NOISE_SD: f64 = 6.5;
 const DEAD_FRACTION: f64 = 0.1;
+/// The fast check of a dead band: the same over this span, s, while the
+/// other band moves this fraction of its own excursion over it (a breath's
+/// turn at 12/min moves about a third of it over 2 s),
+/// and only while breaths last at most `DEAD_FAST_MAX_PERIOD_S` (10/min: no
+/// pacer holds; the crest of such a breath moves a third of its excursion
+/// over the span).
+const DEAD_FAST_S: f64 = 2.0;
+const DEAD_FAST_OTHER: f64 = 0.2;
+const DEAD_FAST_MAX_PERIOD_S: f64 = 6.0;
 /// ... while the other band moves at least this fraction of its normal
 /// excursion in each half of that span.
 const DEAD_OTHER: f64 = 1.0 / 3.0;
@@ -137,6 +147,7 @@ struct Core {
     short_n: usize,
     /// Slots of the dead-band check.
     dead_n: usize,
+    dead_fast_n: usize,
     hold_n: usize,
     spec: Spectrum,
     /// Turning points of chest + belly and of chest - belly.
@@ -155,9 +166,13 @@ struct Core {
     last_f0: Option<f64>,
     /// Last slot handed on by the decimator (real or filled).
     last_n: Option<u64>,
-    /// History restarted after a long gap and is not yet long enough for a
-    /// window: steps are reported as `gap` windows meanwhile.
-    recovering: bool,
+    /// History restarted (after a long gap, or a band that came back) and
+    /// is not yet long enough for a window: steps are reported as
+    /// `no_signal` windows with this reason meanwhile.
+    recovering: Option<NoSignalReason>,
+    /// The last window found a band off (at a rail, or not moving at all):
+    /// per band, the level it sat at when it was flat.
+    band_off: Option<[Option<f64>; 2]>,
     /// Each band found dead (noise only) at the last window.
     dead: [bool; 2],
     /// Slot at which the breath hold still going on at the last window began.
@@ -199,6 +214,7 @@ impl Engine {
             min_n: slots(cfg.min_window_s).min(win_n),
             short_n: slots(SHORT_S),
             dead_n: slots(DEAD_S),
+            dead_fast_n: slots(DEAD_FAST_S),
             hold_n,
             spec: Spectrum::new(rate, max_win_n),
             det: Default::default(),
@@ -211,7 +227,8 @@ impl Engine {
             last_evidence: None,
             last_f0: None,
             last_n: None,
-            recovering: false,
+            recovering: None,
+            band_off: None,
             dead: [false; 2],
             holding: None,
             breath_amp: [0.0; 2],
@@ -308,10 +325,10 @@ impl Core {
         let t_end = self.t_end(s.n);
         if self.step_due(t_end) {
             if self.hist.len() >= self.min_n {
-                self.recovering = false;
+                self.recovering = None;
                 self.window(t_end, out);
-            } else if self.recovering {
-                self.gap_window(t_end, out);
+            } else if let Some(reason) = self.recovering {
+                self.no_signal_window(t_end, reason, out);
             }
         }
     }
@@ -349,7 +366,8 @@ impl Core {
         let (Some(prev), Some(_)) = (self.last_n, self.next_step) else {
             return;
         };
-        self.recovering = true;
+        self.recovering = Some(NoSignalReason::Gap);
+        self.band_off = None;
         self.safety.signal_lost_since(self.t_end(prev));
         let last = prev.saturating_add(lost);
         self.last_n = Some(last);
@@ -363,7 +381,7 @@ impl Core {
             }
             let t = self.t_end(n);
             if self.step_due(t) {
-                self.gap_window(t, out);
+                self.no_signal_window(t, NoSignalReason::Gap, out);
             }
         }
         // Longer than the cap: skip ahead to the end of the gap.
@@ -372,8 +390,8 @@ impl Core {
     }
 
     /// A `no_signal` window for a step with no signal to analyse.
-    fn gap_window(&mut self, t: f64, out: &mut impl FnMut(Output)) {
-        let reason = Some(NoSignalReason::Gap);
+    fn no_signal_window(&mut self, t: f64, reason: NoSignalReason, out: &mut impl FnMut(Output)) {
+        let reason = Some(reason);
         self.safety
             .update(t, None, 0.0, reason, &mut |e| out(Output::Event(e)));
         out(Output::Window(WindowResult {
@@ -519,6 +537,16 @@ impl Core {
     }
 
     fn window(&mut self, t_end: f64, out: &mut impl FnMut(Output)) {
+        if self.band_off.is_some() && self.short_checks().is_none() {
+            // A band came back: what came before (the band at 0 or at the
+            // rail, and the step back) is no breathing to analyse.
+            self.restart_after_band_off();
+            if self.hist.len() < self.min_n {
+                self.recovering = Some(NoSignalReason::LowQuality);
+                self.no_signal_window(t_end, NoSignalReason::LowQuality, out);
+                return;
+            }
+        }
         let now_n = self.hist.back().map_or(0, |s| s.n);
         let period = self.period(now_n);
         // Slow breathing lengthens the window to hold three breaths.
@@ -717,42 +745,147 @@ impl Core {
             .then(|| 60.0 * SAFETY_BREATHS as f64 / ((last - first) as f64 / self.rate))
     }
 
-    /// A band that shows only noise while the other breathes: over the last
-    /// `m` slots its movement (range after removing a line) stays within a
-    /// few noise SD (measured over the same slots) and far below its own
-    /// normal excursion, while the other band moves in each half of those
-    /// slots (so a band held still in a pacer hold, while the other only
-    /// starts its exhale a little earlier, is not taken for dead). Needs a
-    /// normal excursion from an earlier valid window. Once dead, a band
-    /// stays so until it moves again, whatever the other.
-    fn dead_band(&mut self, m: usize) -> bool {
+    /// A band that shows only noise while the other breathes: over a span
+    /// of the last slots its movement stays within a few noise SD (measured
+    /// over the same slots) and far below its own normal excursion, while
+    /// the other band moves (see [`Self::band_still`]). Two spans: `DEAD_S`
+    /// always, and `DEAD_FAST_S` while breaths are quick, so that a band
+    /// that shows only noise is reported within 3 s at 10/min and faster
+    /// (slower, within `DEAD_S`: a pacer pattern may hold one band still for
+    /// seconds while the other moves). Needs a normal excursion from an
+    /// earlier valid window. Once dead, a band stays so until it moves
+    /// again, whatever the other.
+    fn dead_band(&mut self) -> bool {
         let len = self.hist.len();
-        if m < 8 || len < m {
-            self.dead = [false; 2];
-            return false;
+        // Over the long span the other band's movement is measured without
+        // its drift (a line); halves of the short one are too short for
+        // that (the steep part of a breath is nearly a line itself).
+        // The short span only while breaths are quick: in slow patterns a
+        // band may rest for seconds at a time while the other moves.
+        let now = self.hist.back().map_or(0, |s| s.n);
+        let quick = self
+            .breath_period(now)
+            .is_some_and(|p| p <= DEAD_FAST_MAX_PERIOD_S * self.rate);
+        let fast_n = if quick { self.dead_fast_n } else { 0 };
+        let tiers = [
+            (self.dead_n, DEAD_FRACTION, DEAD_OTHER, true),
+            (fast_n, DEAD_FRACTION, DEAD_FAST_OTHER, false),
+        ];
+        let dead = [0, 1].map(|k| {
+            let (mut still, mut other_breathes) = (false, false);
+            for &(m, fraction, other, detrend) in &tiers {
+                let (s, o) = self.band_still(k, m.min(len), fraction, other, detrend);
+                still |= s;
+                other_breathes |= s && o;
+            }
+            still && (self.dead[k] || other_breathes)
+        });
+        self.dead = dead;
+        dead[0] || dead[1]
+    }
+
+    /// Whether band `k` moved only like noise over the last `m` slots, and
+    /// whether the other band moved meanwhile in each half of them. Movement
+    /// is the range after removing a line if `detrend` (drift over a long
+    /// span), else the plain range (over a short one the steep part of a
+    /// breath is nearly a line itself).
+    fn band_still(
+        &self,
+        k: usize,
+        m: usize,
+        fraction: f64,
+        other_fraction: f64,
+        detrend: bool,
+    ) -> (bool, bool) {
+        let len = self.hist.len();
+        let normal = self.good_amp[k];
+        if m < 8 || len < m || normal <= 0.0 {
+            return (false, false);
         }
         let band = |k: usize, from: usize, n: usize| {
-            self.hist
-                .range(from..from + n)
-                .map(move |s| if k == 0 { s.chest } else { s.belly })
+            self.hist.range(from..from + n).map(move |s| s.band(k))
+        };
+        let range = |k: usize, from: usize, n: usize| {
+            if detrend {
+                residual_range(band(k, from, n), n)
+            } else {
+                let (lo, hi) = band(k, from, n)
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                        (a.min(v), b.max(v))
+                    });
+                hi - lo
+            }
         };
         let start = len - m;
-        let h = m / 2;
-        let moved = |k: usize| residual_range(band(k, start, m), m);
-        let halves = |k: usize| {
-            residual_range(band(k, start, h), h)
-                .min(residual_range(band(k, start + h, m - h), m - h))
-        };
-        for k in 0..2 {
-            let normal = self.good_amp[k];
-            let mk = moved(k);
-            let still = normal > 0.0
-                && mk < DEAD_NOISE_SD * rms_noise_sd(band(k, start, m))
-                && mk < DEAD_FRACTION * normal;
-            let other_breathes = still && halves(1 - k) > DEAD_OTHER * self.good_amp[1 - k];
-            self.dead[k] = still && (self.dead[k] || other_breathes);
+        let moved = range(k, start, m);
+        let still =
+            moved < DEAD_NOISE_SD * rms_noise_sd(band(k, start, m)) && moved < fraction * normal;
+        if !still {
+            return (false, false);
         }
-        self.dead[0] || self.dead[1]
+        // The other band: in each half of a long span (a hold's end, where
+        // one band starts a little earlier, is not a dead band); over the
+        // whole of a short one (breaths are quick, no holds then, but a
+        // breath's turn lasts about half of it).
+        let other = if detrend {
+            let h = m / 2;
+            range(1 - k, start, h).min(range(1 - k, start + h, m - h))
+        } else {
+            range(1 - k, start, m)
+        };
+        (true, other > other_fraction * self.good_amp[1 - k])
+    }
+
+    /// Over the last `SHORT_S`: most slots lost, a band at a rail, or a band
+    /// that does not move at all (with the level it sits at).
+    fn short_checks(&self) -> Option<(NoSignalReason, [Option<f64>; 2])> {
+        let len = self.hist.len();
+        let short = self.short_n.min(len);
+        let recent = || self.hist.range(len - short..);
+        if recent().filter(|s| s.gap).count() * 2 > short {
+            return Some((NoSignalReason::Gap, [None; 2]));
+        }
+        let mut off = None;
+        let mut level = [None; 2];
+        for (k, level) in level.iter_mut().enumerate() {
+            let clip: f64 = recent().map(|s| s.clipped[k] as f64).sum();
+            if clip * 2.0 > short as f64 {
+                off = off.or(Some(NoSignalReason::BandOff));
+                continue;
+            }
+            let (lo, hi) = recent().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {
+                (a.min(s.band(k)), b.max(s.band(k)))
+            });
+            if hi - lo <= 1e-9 * (1.0 + hi.abs()) {
+                off = off.or(Some(NoSignalReason::Flat));
+                *level = Some(hi);
+            }
+        }
+        off.map(|r| (r, level))
+    }
+
+    /// Drops the history up to the last slot of the band being off (a
+    /// clipped or lost slot, or a band still at the level it sat at), and
+    /// the breaths in progress: a band that comes back starts afresh.
+    fn restart_after_band_off(&mut self) {
+        let Some(level) = self.band_off.take() else {
+            return;
+        };
+        let at =
+            |v: f64, l: Option<f64>| l.is_some_and(|l| (v - l).abs() <= 1e-9 * (1.0 + l.abs()));
+        let last_off = self.hist.iter().rposition(|s| {
+            s.gap
+                || s.clipped.iter().any(|&c| c > 0.0)
+                || at(s.chest, level[0])
+                || at(s.belly, level[1])
+        });
+        if let Some(i) = last_off {
+            self.hist.drain(..=i);
+        }
+        self.det.iter_mut().for_each(Tracker::reset);
+        self.recent.clear();
+        self.last_evidence = None;
+        self.holding = None;
     }
 
     /// Short-term checks first (they must react within seconds), then quality.
@@ -763,24 +896,15 @@ impl Core {
         any_moving: bool,
     ) -> Option<NoSignalReason> {
         let len = self.hist.len();
-        let short = self.short_n.min(len);
-        let dead = self.dead_band(self.dead_n.min(len));
+        let dead = self.dead_band();
         let recent = |m: usize| self.hist.range(len - m.min(len)..);
-        if recent(short).filter(|s| s.gap).count() * 2 > short {
-            return Some(NoSignalReason::Gap);
-        }
-        for k in 0..2 {
-            let clip: f64 = recent(short).map(|s| s.clipped[k] as f64).sum();
-            if clip * 2.0 > short as f64 {
-                return Some(NoSignalReason::BandOff);
-            }
-            let v = |s: &Slot| if k == 0 { s.chest } else { s.belly };
-            let (lo, hi) = recent(short).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {
-                (a.min(v(s)), b.max(v(s)))
-            });
-            if hi - lo <= 1e-9 * (1.0 + hi.abs()) {
-                return Some(NoSignalReason::Flat);
-            }
+        let short = self.short_checks();
+        self.band_off = match short {
+            Some((NoSignalReason::Gap, _)) | None => None,
+            Some((_, level)) => Some(level),
+        };
+        if let Some((reason, _)) = short {
+            return Some(reason);
         }
         if dead {
             return Some(NoSignalReason::Flat);
@@ -797,10 +921,7 @@ impl Core {
             // drift); once in a hold, twice that ends it.
             let limit = HOLD_STILL * if hold_since.is_some() { 2.0 } else { 1.0 };
             let still = (0..2).all(|k| {
-                let r = residual_range(
-                    recent(self.hold_n).map(|s| if k == 0 { s.chest } else { s.belly }),
-                    self.hold_n,
-                );
+                let r = residual_range(recent(self.hold_n).map(|s| s.band(k)), self.hold_n);
                 let reference = if stale {
                     est.amp[k]
                 } else {

@@ -52,7 +52,7 @@ pub struct Spectrum {
     pb: Vec<f64>,
     ps: Vec<f64>,
     cross: Vec<Complex<f64>>,
-    tmp: Vec<f64>,
+    tmp: Vec<u64>,
     /// The detrended window (chest, belly), for the Welch coherence.
     det: Vec<(f64, f64)>,
 }
@@ -140,8 +140,7 @@ impl Spectrum {
         if n < 8 {
             return est;
         }
-        let tc = quad_trend(&chest[..n]);
-        let tb = quad_trend(&belly[..n]);
+        let [tc, tb] = quad_trends(&chest[..n], &belly[..n]);
         self.nfft = fft_len(n).min(self.buf.len());
         let plan = self.plans[(self.nfft / MIN_NFFT).trailing_zeros() as usize].clone();
         let mut wsum2 = 0.0;
@@ -168,7 +167,7 @@ impl Spectrum {
         // are kept up to a little above the fastest rate's band; beyond it the
         // summed power alone, (|Z[k]|^2 + |Z[N-k]|^2) / 2.
         let nyq = nf / 2;
-        let f_top = 1.3 * max_bpm / 60.0 + 2.0 * self.rate_hz / n as f64;
+        let f_top = 1.3 * TOP_MARGIN * max_bpm / 60.0 + 2.0 * self.rate_hz / n as f64;
         let kfull = ((self.bin(f_top).ceil() as usize) + 2).min(nyq);
         let (head, tail) = self.buf[..nf].split_at(1);
         let z0 = head[0];
@@ -192,11 +191,13 @@ impl Spectrum {
             self.ps[k] = 0.5 * (tail[k - 1].norm_sqr() + tail[nf - 1 - k].norm_sqr());
         }
 
-        // Rate: the summed spectrum's highest peak in the search range.
-        // A little below the slowest rate, so a peak right at it is a local
-        // maximum.
+        // Rate: the summed spectrum's highest peak in the search range,
+        // from a little below the slowest rate to a little above the fastest,
+        // so a peak right at either end is a local maximum (breathing at
+        // 60/min, whose rate spreads a few percent each way, is read there
+        // and not at a lesser peak below).
         let lo = (self.bin(0.85 * min_bpm / 60.0).ceil() as usize).max(1);
-        let hi = (self.bin(max_bpm / 60.0).floor() as usize).min(nyq - 1);
+        let hi = (self.bin(TOP_MARGIN * max_bpm / 60.0).floor() as usize).min(nyq - 1);
         // Only a true local maximum counts: power still rising towards the
         // edge of the range (slow drift, motion) is not breathing.
         let Some(mut k) = argmax_peak(&self.ps[..=nyq], lo, hi) else {
@@ -343,6 +344,9 @@ fn welch_coherence(x: &[(f64, f64)], f: f64) -> f64 {
     }
 }
 
+/// The rate search reaches this factor above the fastest rate.
+const TOP_MARGIN: f64 = 1.15;
+
 /// Shortest FFT.
 const MIN_NFFT: usize = 512;
 
@@ -373,40 +377,51 @@ pub fn wrap_deg(a: f64) -> f64 {
     }
 }
 
-/// Least-squares quadratic `a + b x + c x^2` over `x` in [-1, 1].
-fn quad_trend(y: &[f64]) -> [f64; 3] {
-    let n = y.len();
-    let (mut s0, mut s2, mut s4, mut sy, mut sxy, mut sx2y) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    for (i, &v) in y.iter().enumerate() {
+/// Least-squares quadratics `a + b x + c x^2` over `x` in [-1, 1] of two
+/// series of one length (one pass for both).
+fn quad_trends(c: &[f64], b: &[f64]) -> [[f64; 3]; 2] {
+    let n = c.len().min(b.len());
+    let (mut s0, mut s2, mut s4) = (0.0, 0.0, 0.0);
+    let mut sums = [[0.0f64; 3]; 2];
+    for (i, (&u, &v)) in c.iter().zip(b).enumerate() {
         let x = 2.0 * i as f64 / (n - 1).max(1) as f64 - 1.0;
         let x2 = x * x;
         s0 += 1.0;
         s2 += x2;
         s4 += x2 * x2;
-        sy += v;
-        sxy += x * v;
-        sx2y += x2 * v;
+        for (s, y) in sums.iter_mut().zip([u, v]) {
+            s[0] += y;
+            s[1] += x * y;
+            s[2] += x2 * y;
+        }
     }
-    let b = if s2 > 0.0 { sxy / s2 } else { 0.0 };
-    let det = s0 * s4 - s2 * s2;
-    if det.abs() < 1e-12 {
-        return [sy / s0.max(1.0), b, 0.0];
-    }
-    let a = (sy * s4 - s2 * sx2y) / det;
-    let c = (s0 * sx2y - s2 * sy) / det;
-    [a, b, c]
+    sums.map(|[sy, sxy, sx2y]| {
+        let b = if s2 > 0.0 { sxy / s2 } else { 0.0 };
+        let det = s0 * s4 - s2 * s2;
+        if det.abs() < 1e-12 {
+            return [sy / s0.max(1.0), b, 0.0];
+        }
+        let a = (sy * s4 - s2 * sx2y) / det;
+        let c = (s0 * sx2y - s2 * sy) / det;
+        [a, b, c]
+    })
 }
 
 /// Robust white-noise SD from second differences (MAD), using `tmp` as scratch.
-pub fn noise_sd(y: &[f64], tmp: &mut Vec<f64>) -> f64 {
+pub fn noise_sd(y: &[f64], tmp: &mut Vec<u64>) -> f64 {
     if y.len() < 5 {
         return 0.0;
     }
+    // Magnitudes are never negative, so their bit patterns sort as the
+    // values do: the median by integer selection (no float comparisons).
     tmp.clear();
-    tmp.extend(y.windows(3).map(|w| (w[0] - 2.0 * w[1] + w[2]).abs()));
+    tmp.extend(
+        y.windows(3)
+            .map(|w| (w[0] - 2.0 * w[1] + w[2]).abs().to_bits()),
+    );
     let mid = tmp.len() / 2;
-    let (_, m, _) = tmp.select_nth_unstable_by(mid, f64::total_cmp);
-    1.4826 * *m / 6f64.sqrt()
+    let (_, m, _) = tmp.select_nth_unstable(mid);
+    1.4826 * f64::from_bits(*m) / 6f64.sqrt()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use crate::analysis::offline::{Collector, Report};
 use crate::analysis::{AnalysisConfig, Gains};
 use crate::session::band_csv::{infer_rate, resolve_input, BandCsvReader, BandRow};
 use crate::session::meta::SessionMeta;
+use crate::session::read_ahead::RowThread;
 use crate::session::results_csv::{window_row, WINDOWS_HEADER};
 use crate::session::row_file::RowFile;
 use anyhow::{bail, Context};
@@ -107,7 +108,9 @@ pub fn analyze_file(input: &Path, cfg: AnalysisConfig, gains: Gains) -> anyhow::
     for r in &head {
         feed(r)?;
     }
-    while let Some(r) = rdr.next_row()? {
+    // The rest is parsed ahead on a thread of its own.
+    let mut rows = RowThread::spawn(rdr)?;
+    while let Some(r) = rows.next_row()? {
         feed(&r)?;
     }
     Ok(c.finish())

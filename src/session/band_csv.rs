@@ -52,67 +52,6 @@ pub struct BandCsvReader {
     last_time: f64,
 }
 
-/// Decompresses on a thread of its own, in chunks through a bounded
-/// channel, so parsing and analysis run beside the inflating.
-struct InflateThread {
-    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
-    chunk: Vec<u8>,
-    pos: usize,
-}
-
-impl InflateThread {
-    fn spawn(mut src: impl Read + Send + 'static) -> Self {
-        let (tx, rx) = std::sync::mpsc::sync_channel(8);
-        let spawned = std::thread::Builder::new()
-            .name("inflate".into())
-            .spawn(move || loop {
-                let mut buf = vec![0u8; 1 << 16];
-                let r = src.read(&mut buf).map(|n| {
-                    buf.truncate(n);
-                    buf
-                });
-                let end = matches!(&r, Ok(b) if b.is_empty()) || r.is_err();
-                if tx.send(r).is_err() || end {
-                    return;
-                }
-            });
-        if let Err(e) = spawned {
-            let (tx, rx) = std::sync::mpsc::sync_channel(1);
-            let _ = tx.send(Err(e));
-            return Self {
-                rx,
-                chunk: Vec::new(),
-                pos: 0,
-            };
-        }
-        Self {
-            rx,
-            chunk: Vec::new(),
-            pos: 0,
-        }
-    }
-}
-
-impl Read for InflateThread {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if self.pos == self.chunk.len() {
-            match self.rx.recv() {
-                Ok(Ok(c)) => {
-                    self.chunk = c;
-                    self.pos = 0;
-                }
-                Ok(Err(e)) => return Err(e),
-                // The thread ended after the last chunk (or an error).
-                Err(_) => return Ok(0),
-            }
-        }
-        let n = out.len().min(self.chunk.len() - self.pos);
-        out[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-}
-
 /// The file to read for `path`: a session folder means its `samples.csv`.
 pub fn resolve_input(path: &Path) -> PathBuf {
     if path.is_dir() {
@@ -139,7 +78,9 @@ impl BandCsvReader {
             magic == [0x1f, 0x8b]
         };
         let inner: Box<dyn Read + Send> = if gz {
-            Box::new(InflateThread::spawn(MultiGzDecoder::new(f)))
+            Box::new(super::read_ahead::InflateThread::spawn(
+                MultiGzDecoder::new(f),
+            ))
         } else {
             Box::new(f)
         };
@@ -198,9 +139,8 @@ impl BandCsvReader {
         let line = self.record.position().map_or(line, |p| p.line());
         let num = |i: usize, name: &str| -> Result<f64, BandCsvError> {
             let b = self.record.get(i).unwrap_or(b"");
-            std::str::from_utf8(b)
+            fast_float2::parse::<f64, _>(b.trim_ascii())
                 .ok()
-                .and_then(|s| s.trim().parse::<f64>().ok())
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| {
                     let s = String::from_utf8_lossy(b);

@@ -9,6 +9,7 @@ pub mod history;
 pub mod journal;
 pub mod meta;
 pub mod practice;
+pub mod read_ahead;
 pub mod recorder;
 pub mod results_csv;
 pub mod row_file;
