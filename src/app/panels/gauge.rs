@@ -2,7 +2,7 @@
 //! and colour, rate, phase and quality.
 
 use crate::analysis::{Class, Thresholds, WindowResult};
-use crate::app::style::{class_color, class_hint, class_words};
+use crate::app::style::{class_color, class_words, window_hint};
 use egui::accesskit::Role;
 use egui::{Align2, FontId, Rect, RichText, Sense, Stroke, Vec2, WidgetInfo};
 
@@ -42,7 +42,7 @@ pub fn ui(ui: &mut egui::Ui, window: Option<&WindowResult>, label: Class) {
             .strong()
             .color(class_color(label)),
     );
-    ui.label(class_hint(label));
+    ui.label(window_hint(label, window.and_then(|w| w.reason)));
     ui.add_space(6.0);
 
     let m = marks(window, label);
