@@ -443,14 +443,7 @@ impl Core {
         if range(SIGNS[k]) < range(SIGNS[1 - k]) {
             return;
         }
-        for k in 0..2 {
-            self.buf[k].clear();
-        }
-        for s in self.hist.range(i0..=i1) {
-            self.buf[0].push(s.chest);
-            self.buf[1].push(s.belly);
-        }
-        let (amp, phase) = breath_shape_stats(&self.buf[0], &self.buf[1]);
+        let (amp, phase) = self.shape_stats(i0..=i1);
         let total = amp[0] + amp[1];
         if total <= 0.0 {
             return;
@@ -477,6 +470,19 @@ impl Core {
             rate_bpm: 60.0 / dur,
             class,
         }));
+    }
+
+    /// Excursion per band and phase of belly relative to chest over the
+    /// history slots `range` (see [`breath_shape_stats`]).
+    fn shape_stats(&mut self, range: impl std::ops::RangeBounds<usize>) -> ([f64; 2], f64) {
+        for b in &mut self.buf {
+            b.clear();
+        }
+        for s in self.hist.range(range) {
+            self.buf[0].push(s.chest);
+            self.buf[1].push(s.belly);
+        }
+        breath_shape_stats(&self.buf[0], &self.buf[1])
     }
 
     /// Median length of the last three breaths, slots, while the last one
@@ -518,14 +524,7 @@ impl Core {
         if m < 8 || m >= len {
             return None;
         }
-        for k in 0..2 {
-            self.buf[k].clear();
-        }
-        for s in self.hist.range(len - m - 1..) {
-            self.buf[0].push(s.chest);
-            self.buf[1].push(s.belly);
-        }
-        let (amp, phase) = breath_shape_stats(&self.buf[0], &self.buf[1]);
+        let (amp, phase) = self.shape_stats(len - m - 1..len);
         let total = amp[0] + amp[1];
         let normal = self.good_amp[0] + self.good_amp[1];
         let floor = 6.0 * noise[0].hypot(noise[1]);

@@ -55,6 +55,8 @@ pub struct Spectrum {
     tmp: Vec<u64>,
     /// The detrended window (chest, belly), for the Welch coherence.
     det: Vec<(f64, f64)>,
+    /// The Welch segments' Hann-weighted DFT kernel at the rate.
+    kernel: Vec<Complex<f64>>,
 }
 
 impl std::fmt::Debug for Spectrum {
@@ -93,6 +95,7 @@ impl Spectrum {
             cross: vec![Complex::default(); half],
             tmp: Vec::with_capacity(max_len),
             det: Vec::with_capacity(max_len),
+            kernel: Vec::with_capacity(max_len),
         }
     }
 
@@ -270,7 +273,7 @@ impl Spectrum {
         }
         let s: Complex<f64> = self.cross[fund.0..=fund.1].iter().sum();
         est.phase_deg = wrap_deg(s.arg().to_degrees());
-        est.coherence = welch_coherence(&self.det, f0 / self.rate_hz);
+        est.coherence = welch_coherence(&self.det, f0 / self.rate_hz, &mut self.kernel);
         let p_all = sum(&self.ps, all);
         est.prominence = if p_all > 0.0 {
             sum(&self.ps, fund) / p_all
@@ -304,34 +307,39 @@ impl Spectrum {
 /// any narrowband pair; averaged over 11-15 segments (30 s window, 12 to
 /// 60 breaths/min; 4 at 5/min), two independent noises give about 0.1 and
 /// a coherent pair stays near 1.
-fn welch_coherence(x: &[(f64, f64)], f: f64) -> f64 {
+fn welch_coherence(x: &[(f64, f64)], f: f64, kernel: &mut Vec<Complex<f64>>) -> f64 {
     let n = x.len();
     if n < 16 || f.is_nan() || f <= 0.0 {
         return 0.0;
     }
     let len = ((n / 8) as f64).max(1.0 / f).min(n as f64) as usize;
     let hop = (len / 2).max(1);
-    let (mut sxy, mut sxx, mut syy) = (Complex::new(0.0, 0.0), 0.0, 0.0);
+    // Every segment has the same Hann window and DFT phases (each starts
+    // at phase 0): one kernel for all, and its sum to take out the
+    // segment's mean afterwards (sum k (x - m) = sum k x - m sum k).
+    kernel.clear();
     let step = Complex::from_polar(1.0, -2.0 * std::f64::consts::PI * f);
     let hann_step = Complex::from_polar(1.0, 2.0 * std::f64::consts::PI / (len - 1).max(1) as f64);
+    let (mut rot, mut hann) = (Complex::new(1.0, 0.0), Complex::new(1.0, 0.0));
+    for _ in 0..len {
+        kernel.push(rot * (0.5 - 0.5 * hann.re));
+        rot *= step;
+        hann *= hann_step;
+    }
+    let ksum: Complex<f64> = kernel.iter().sum();
+    let (mut sxy, mut sxx, mut syy) = (Complex::new(0.0, 0.0), 0.0, 0.0);
     let mut start = 0;
     while start + len <= n {
-        let seg = &x[start..start + len];
-        let (mc, mb) = seg
-            .iter()
-            .fold((0.0, 0.0), |(a, b), &(c, d)| (a + c, b + d));
-        let (mc, mb) = (mc / len as f64, mb / len as f64);
         let (mut xc, mut xb) = (Complex::new(0.0, 0.0), Complex::new(0.0, 0.0));
-        let mut rot = Complex::new(1.0, 0.0);
-        // The Hann window by rotation too.
-        let mut hann = Complex::new(1.0, 0.0);
-        for &(c, b) in seg {
-            let w = 0.5 - 0.5 * hann.re;
-            hann *= hann_step;
-            xc += rot * ((c - mc) * w);
-            xb += rot * ((b - mb) * w);
-            rot *= step;
+        let (mut mc, mut mb) = (0.0, 0.0);
+        for (k, &(c, b)) in kernel.iter().zip(&x[start..start + len]) {
+            xc += k * c;
+            xb += k * b;
+            mc += c;
+            mb += b;
         }
+        xc -= ksum * (mc / len as f64);
+        xb -= ksum * (mb / len as f64);
         sxy += xb * xc.conj();
         sxx += xc.norm_sqr();
         syy += xb.norm_sqr();
