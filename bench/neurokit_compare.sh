@@ -11,7 +11,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
-NEUROKIT_VERSION=0.2.13 # the version the figures in bench/README.md were taken with
 data="${HEXOSKIN_DIR:-$root/../shared/data/hexoskin}"
 
 fail() { echo "neurokit_compare.sh: $*" >&2; exit 1; }
@@ -20,15 +19,8 @@ if ! [[ ${1:-} == *.csv || ${1:-} == *.csv.gz ]] && ! [[ -d $data ]]; then
     fail "data folder not found: $data (set HEXOSKIN_DIR to the folder of subject_NNN.csv.gz)"
 fi
 
-venv="${CARGO_TARGET_DIR:-$root/target}/neurokit-venv"
-if ! "$venv/bin/python" -c "import neurokit2, sys; sys.exit(neurokit2.__version__ != '$NEUROKIT_VERSION')" \
-    2>/dev/null; then
-    echo "installing neurokit2 $NEUROKIT_VERSION into $venv..." >&2
-    "${PYTHON:-python3}" -m venv "$venv" || fail "cannot create a Python venv at $venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check \
-        "neurokit2==$NEUROKIT_VERSION" pandas numpy >&2 ||
-        fail "pip install of neurokit2 $NEUROKIT_VERSION failed (PyPI reachable?)"
-fi
+# shellcheck source=bench/neurokit_venv.sh
+source "$here/neurokit_venv.sh"
 
 echo "building (cargo build --release)..." >&2
 cargo build --release --manifest-path "$root/Cargo.toml" >&2

@@ -17,8 +17,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 
-NEUROKIT_VERSION=0.2.13 # as bench/neurokit_compare.sh
-
 fail() { echo "truth_table.sh: $*" >&2; exit 1; }
 
 bin=""
@@ -32,17 +30,8 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-venv="$target/neurokit-venv"
-if ! "$venv/bin/python" -c "import neurokit2, scipy, pandas, numpy, sys; sys.exit(neurokit2.__version__ != '$NEUROKIT_VERSION')" \
-    2>/dev/null; then
-    echo "installing neurokit2 $NEUROKIT_VERSION, scipy, pandas, numpy into $venv..." >&2
-    "${PYTHON:-python3}" -m venv "$venv" || fail "cannot create a Python venv at $venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check \
-        "neurokit2==$NEUROKIT_VERSION" scipy pandas numpy >&2 ||
-        fail "pip install of neurokit2 $NEUROKIT_VERSION, scipy, pandas, numpy failed (PyPI reachable?)"
-    "$venv/bin/python" -c "import neurokit2, scipy, pandas, numpy" 2>/dev/null ||
-        fail "the venv at $venv cannot import neurokit2, scipy, pandas and numpy after the install"
-fi
+# shellcheck source=bench/neurokit_venv.sh
+source "$here/neurokit_venv.sh"
 
 if [[ -z $bin ]]; then
     echo "building (cargo build --release --locked)..." >&2
