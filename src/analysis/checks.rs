@@ -21,6 +21,13 @@ pub fn residual_range(y: impl Iterator<Item = f64> + Clone, n: usize) -> f64 {
     hi - lo
 }
 
+/// Smallest and largest of `y` ((inf, -inf) when empty).
+pub fn min_max(y: impl Iterator<Item = f64>) -> (f64, f64) {
+    y.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    })
+}
+
 /// White-noise SD of `y` from the RMS of its second differences (a sinusoid
 /// well below the sample rate adds little): the floor a band without
 /// breathing still shows.

@@ -11,7 +11,7 @@
 
 use super::breaths::{breath_shape_stats, Turn, TurnDetector};
 use super::calibration::Gains;
-use super::checks::{residual_range, rms_noise_sd};
+use super::checks::{min_max, residual_range, rms_noise_sd};
 use super::classify::{classify, classify_from, Class};
 use super::config::AnalysisConfig;
 use super::decimate::{Decimated, Decimator, Slot};
@@ -66,21 +66,24 @@ const SAFETY_FRESH_S: f64 = 10.0;
 const DEAD_S: f64 = 8.0;
 const DEAD_NOISE_SD: f64 = 6.5;
 const DEAD_FRACTION: f64 = 0.1;
-/// The fast check of a dead band: the same over this span, s, while the
-/// other band moves this fraction of its own excursion over it (a breath's
-/// turn at 12/min moves about a third of it over 2 s),
-/// and only while breaths last at most `DEAD_FAST_MAX_PERIOD_S` (10/min: no
-/// pacer holds; the crest of such a breath moves a third of its excursion
-/// over the span).
-const DEAD_FAST_S: f64 = 2.0;
-const DEAD_FAST_OTHER: f64 = 0.2;
-const DEAD_FAST_MAX_PERIOD_S: f64 = 6.0;
 /// ... while the other band moves at least this fraction of its normal
 /// excursion in each half of that span.
 const DEAD_OTHER: f64 = 1.0 / 3.0;
+/// The fast check of a dead band: the same over this span, s, while the
+/// other band moves this fraction of its own excursion over it (a breath's
+/// turn at 12/min moves about a third of it over 2 s), and only while
+/// breaths last at most `DEAD_FAST_MAX_PERIOD_S` (10/min: no pacer holds;
+/// the crest of such a breath moves a third of its excursion over the span).
+const DEAD_FAST_S: f64 = 2.0;
+const DEAD_FAST_OTHER: f64 = 0.2;
+const DEAD_FAST_MAX_PERIOD_S: f64 = 6.0;
 /// At most this many `gap` windows are reported for one gap (1 h at a 1 s
 /// step); a longer jump of the sample index skips ahead.
 const MAX_GAP_WINDOWS: u64 = 3600;
+
+/// What the short checks found: the reason, and per band the level it sits
+/// at when it does not move at all.
+type ShortCheck = (NoSignalReason, [Option<f64>; 2]);
 
 /// Timing signals: chest + SIGNS[k] * belly.
 const SIGNS: [f64; 2] = [1.0, -1.0];
@@ -431,13 +434,7 @@ impl Core {
             return;
         }
         let range = |sign: f64| {
-            let (lo, hi) = self
-                .hist
-                .range(i0..=i1)
-                .map(|s| s.chest + sign * s.belly)
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-                    (l.min(v), h.max(v))
-                });
+            let (lo, hi) = min_max(self.hist.range(i0..=i1).map(|s| s.chest + sign * s.belly));
             hi - lo
         };
         if range(SIGNS[k]) < range(SIGNS[1 - k]) {
@@ -536,7 +533,8 @@ impl Core {
     }
 
     fn window(&mut self, t_end: f64, out: &mut impl FnMut(Output)) {
-        if self.band_off.is_some() && self.short_checks().is_none() {
+        let short = self.short_checks();
+        if self.band_off.is_some() && short.is_none() {
             // A band came back: what came before (the band at 0 or at the
             // rail, and the step back) is no breathing to analyse.
             self.restart_after_band_off();
@@ -590,7 +588,7 @@ impl Core {
             * (1.0 - 2.0 * gap_frac).max(0.0))
         .clamp(0.0, 1.0);
 
-        let mut reason = self.no_signal_reason(&est, quality, moving(0) || moving(1));
+        let mut reason = self.no_signal_reason(short, &est, quality, moving(0) || moving(1));
         let evidence = match reason {
             None | Some(NoSignalReason::LowQuality) => self.evidence(now_n, est.noise_sd),
             _ => None,
@@ -642,13 +640,11 @@ impl Core {
         let span = period_n.clamp(((2.0 * self.rate) as usize).min(len), len);
         let noise_v = est.noise_sd[0].hypot(est.noise_sd[1]);
         for (det, sign) in self.det.iter_mut().zip(SIGNS) {
-            let (lo, hi) = self
-                .hist
-                .range(len - span..)
-                .map(|s| s.chest + sign * s.belly)
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-                    (l.min(v), h.max(v))
-                });
+            let (lo, hi) = min_max(
+                self.hist
+                    .range(len - span..)
+                    .map(|s| s.chest + sign * s.belly),
+            );
             det.set_delta((0.3 * (hi - lo)).max(5.0 * noise_v));
         }
 
@@ -759,24 +755,22 @@ impl Core {
     /// again, whatever the other.
     fn dead_band(&mut self) -> bool {
         let len = self.hist.len();
-        // Over the long span the other band's movement is measured without
-        // its drift (a line); halves of the short one are too short for
-        // that (the steep part of a breath is nearly a line itself).
-        // The short span only while breaths are quick: in slow patterns a
-        // band may rest for seconds at a time while the other moves.
+        // The long span with drift (a line) taken out; the short one only
+        // while breaths are quick (in slow patterns a band may rest for
+        // seconds at a time while the other moves).
         let now = self.hist.back().map_or(0, |s| s.n);
         let quick = self
             .breath_period(now)
             .is_some_and(|p| p <= DEAD_FAST_MAX_PERIOD_S * self.rate);
         let fast_n = if quick { self.dead_fast_n } else { 0 };
         let tiers = [
-            (self.dead_n, DEAD_FRACTION, DEAD_OTHER, true),
-            (fast_n, DEAD_FRACTION, DEAD_FAST_OTHER, false),
+            (self.dead_n, DEAD_OTHER, true),
+            (fast_n, DEAD_FAST_OTHER, false),
         ];
         let dead = [0, 1].map(|k| {
             let (mut still, mut other_breathes) = (false, false);
-            for &(m, fraction, other, detrend) in &tiers {
-                let (s, o) = self.band_still(k, m.min(len), fraction, other, detrend);
+            for &(m, other, detrend) in &tiers {
+                let (s, o) = self.band_still(k, m.min(len), other, detrend);
                 still |= s;
                 other_breathes |= s && o;
             }
@@ -786,19 +780,13 @@ impl Core {
         dead[0] || dead[1]
     }
 
-    /// Whether band `k` moved only like noise over the last `m` slots, and
-    /// whether the other band moved meanwhile in each half of them. Movement
-    /// is the range after removing a line if `detrend` (drift over a long
-    /// span), else the plain range (over a short one the steep part of a
-    /// breath is nearly a line itself).
-    fn band_still(
-        &self,
-        k: usize,
-        m: usize,
-        fraction: f64,
-        other_fraction: f64,
-        detrend: bool,
-    ) -> (bool, bool) {
+    /// Whether band `k` moved only like noise over the last `m` slots (within
+    /// `DEAD_NOISE_SD` and under `DEAD_FRACTION` of its normal excursion),
+    /// and whether the other band moved meanwhile by `other_fraction` of its
+    /// own. Movement is the range after removing a line if `detrend` (drift
+    /// over a long span), else the plain range (over a short one the steep
+    /// part of a breath is nearly a line itself).
+    fn band_still(&self, k: usize, m: usize, other_fraction: f64, detrend: bool) -> (bool, bool) {
         let len = self.hist.len();
         let normal = self.good_amp[k];
         if m < 8 || len < m || normal <= 0.0 {
@@ -811,17 +799,14 @@ impl Core {
             if detrend {
                 residual_range(band(k, from, n), n)
             } else {
-                let (lo, hi) = band(k, from, n)
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                        (a.min(v), b.max(v))
-                    });
+                let (lo, hi) = min_max(band(k, from, n));
                 hi - lo
             }
         };
         let start = len - m;
         let moved = range(k, start, m);
-        let still =
-            moved < DEAD_NOISE_SD * rms_noise_sd(band(k, start, m)) && moved < fraction * normal;
+        let still = moved < DEAD_NOISE_SD * rms_noise_sd(band(k, start, m))
+            && moved < DEAD_FRACTION * normal;
         if !still {
             return (false, false);
         }
@@ -840,7 +825,7 @@ impl Core {
 
     /// Over the last `SHORT_S`: most slots lost, a band at a rail, or a band
     /// that does not move at all (with the level it sits at).
-    fn short_checks(&self) -> Option<(NoSignalReason, [Option<f64>; 2])> {
+    fn short_checks(&self) -> Option<ShortCheck> {
         let len = self.hist.len();
         let short = self.short_n.min(len);
         let recent = || self.hist.range(len - short..);
@@ -855,9 +840,7 @@ impl Core {
                 off = off.or(Some(NoSignalReason::BandOff));
                 continue;
             }
-            let (lo, hi) = recent().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {
-                (a.min(s.band(k)), b.max(s.band(k)))
-            });
+            let (lo, hi) = min_max(recent().map(|s| s.band(k)));
             if hi - lo <= 1e-9 * (1.0 + hi.abs()) {
                 off = off.or(Some(NoSignalReason::Flat));
                 *level = Some(hi);
@@ -891,8 +874,10 @@ impl Core {
     }
 
     /// Short-term checks first (they must react within seconds), then quality.
+    /// `short` is this window's [`Self::short_checks`].
     fn no_signal_reason(
         &mut self,
+        short: Option<ShortCheck>,
         est: &SpectralEstimate,
         quality: f64,
         any_moving: bool,
@@ -900,7 +885,6 @@ impl Core {
         let len = self.hist.len();
         let dead = self.dead_band();
         let recent = |m: usize| self.hist.range(len - m.min(len)..);
-        let short = self.short_checks();
         self.band_off = match short {
             Some((NoSignalReason::Gap, _)) | None => None,
             Some((_, level)) => Some(level),

@@ -219,11 +219,12 @@ pub fn infer_rate(path: &Path, rows: &[BandRow]) -> Result<f64, BandCsvError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
 
-    fn file(text: &str) -> tempfile::NamedTempFile {
+    /// A temporary file holding `text`.
+    pub(crate) fn file(text: &str) -> tempfile::NamedTempFile {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(text.as_bytes()).unwrap();
         f

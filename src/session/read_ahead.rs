@@ -141,13 +141,7 @@ impl RowThread {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    fn file(text: &str) -> tempfile::NamedTempFile {
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(text.as_bytes()).unwrap();
-        f
-    }
+    use crate::session::band_csv::tests::file;
 
     #[test]
     fn rows_ahead_match_rows_inline_across_chunks_and_end_with_the_same_error() {
