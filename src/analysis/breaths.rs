@@ -7,8 +7,8 @@
 //! (chest + belly, or chest - belly when they move against each other) by
 //! turning points with hysteresis: a trough is confirmed once the signal has
 //! risen `delta` above it, a crest once it has fallen `delta` below it. On a
-//! flat pause the turning point is the last slot within 5 % of `delta` of
-//! the extreme, so that the inhale starts where the rise starts.
+//! flat pause the turning point is the last slot within `tol` of the
+//! extreme, so that the inhale starts where the rise starts.
 
 /// A turning point of the timing signal, by slot number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,22 +33,23 @@ pub struct TurnDetector {
     /// Latest slot within tolerance of the extreme.
     cand: u64,
     delta: f64,
+    tol: f64,
 }
 
 impl TurnDetector {
-    /// Sets the hysteresis (0 disables detection).
-    pub fn set_delta(&mut self, delta: f64) {
-        self.delta = if delta.is_finite() {
-            delta.max(0.0)
-        } else {
-            0.0
-        };
+    /// Sets the hysteresis (0 disables detection) and how close to the
+    /// extreme a slot must stay to be the turning point of a flat pause.
+    pub fn set_delta(&mut self, delta: f64, tol: f64) {
+        let clean = |v: f64| if v.is_finite() { v.max(0.0) } else { 0.0 };
+        self.delta = clean(delta);
+        self.tol = clean(tol);
     }
 
     /// Forgets all state but the hysteresis (after a gap or a sign change).
     pub fn reset(&mut self) {
         *self = Self {
             delta: self.delta,
+            tol: self.tol,
             ..Default::default()
         };
     }
@@ -63,7 +64,7 @@ impl TurnDetector {
         }
         let y: f64 = self.hist.iter().zip(TAPS).map(|(a, b)| a * b).sum();
         let at = n - DELAY;
-        let tol = 0.05 * self.delta;
+        let tol = self.tol;
         let Some((ev, _)) = self.ext else {
             self.ext = Some((y, at));
             self.cand = at;
@@ -147,7 +148,7 @@ mod tests {
     fn finds_inhale_start_at_end_of_pause_and_crest_at_top() {
         // 12/min at 12.5 Hz: 62.5 slots per breath; inhale starts at cycle 0.
         let mut d = TurnDetector::default();
-        d.set_delta(0.3);
+        d.set_delta(0.3, 0.015);
         let mut turns = Vec::new();
         for n in 0..600u64 {
             let u = n as f64 / 62.5;
@@ -187,7 +188,7 @@ mod tests {
     fn no_turns_without_hysteresis_or_on_small_ripple() {
         let mut d = TurnDetector::default();
         assert!((0..200).all(|n| d.push(n, (n as f64 * 0.3).sin()).is_none()));
-        d.set_delta(5.0);
+        d.set_delta(5.0, 0.25);
         assert!((0..200).all(|n| d.push(n, (n as f64 * 0.3).sin()).is_none()));
     }
 

@@ -85,6 +85,14 @@ const MAX_GAP_WINDOWS: u64 = 3600;
 /// at when it does not move at all.
 type ShortCheck = (NoSignalReason, [Option<f64>; 2]);
 
+/// Hysteresis of the turning points, as a share of the timing signal's
+/// range over the last breath and a half (at least 5 noise SD); and how
+/// close to its extreme a flat pause stays, also a share of the range (at
+/// least a quarter noise SD), so the inhale starts where the rise starts
+/// whatever the hysteresis.
+const TURN_HYSTERESIS: f64 = 0.2;
+const TURN_TOL: f64 = 0.015;
+
 /// Timing signals: chest + SIGNS[k] * belly.
 const SIGNS: [f64; 2] = [1.0, -1.0];
 
@@ -103,8 +111,8 @@ impl Tracker {
         self.crest = None;
     }
 
-    fn set_delta(&mut self, d: f64) {
-        self.det.set_delta(d);
+    fn set_delta(&mut self, d: f64, tol: f64) {
+        self.det.set_delta(d, tol);
     }
 
     /// Returns (inhale start, exhale start, end) when a breath completes.
@@ -628,11 +636,7 @@ impl Core {
             self.last_f0 = est.f0_hz;
         }
 
-        // Hysteresis of each timing signal: a share of its range over the
-        // last breath and a half, at least 5 noise SD. (A fifth instead of
-        // 0.3 counts the small breaths between big ones in movement, -2 %
-        // instead of -9.5 % on the real recordings, but moves some inhale
-        // starts by up to 0.37 s in an expiratory pause: not yet.)
+        // Hysteresis of each timing signal (`TURN_HYSTERESIS`).
         let period_n = period
             .or_else(|| est.f0_hz.map(|f| self.rate / f))
             .map_or(self.win_n, |p| (1.5 * p) as usize);
@@ -645,7 +649,11 @@ impl Core {
                     .range(len - span..)
                     .map(|s| s.chest + sign * s.belly),
             );
-            det.set_delta((0.3 * (hi - lo)).max(5.0 * noise_v));
+            let range = hi - lo;
+            det.set_delta(
+                (TURN_HYSTERESIS * range).max(5.0 * noise_v),
+                (TURN_TOL * range).max(0.25 * noise_v),
+            );
         }
 
         // The live class: from the evidence of the last breath period at
