@@ -2,6 +2,7 @@
 //! `simulate --out`, or any CSV (optionally gzip) whose header holds at least
 //! `time_s`, `chest` and `belly` in any order. Other columns are ignored.
 
+use super::csv_records::CsvRecords;
 use flate2::read::MultiGzDecoder;
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -44,11 +45,10 @@ pub struct BandRow {
 /// Streaming reader of band rows.
 pub struct BandCsvReader {
     path: PathBuf,
-    rdr: csv::Reader<Box<dyn Read + Send>>,
+    recs: CsvRecords,
     cols: [usize; 3],
     index_col: Option<usize>,
     flags_col: Option<usize>,
-    record: csv::ByteRecord,
     last_time: f64,
 }
 
@@ -84,20 +84,25 @@ impl BandCsvReader {
         } else {
             Box::new(f)
         };
-        let mut rdr = csv::ReaderBuilder::new()
-            .trim(csv::Trim::Headers)
-            .comment(Some(b'#'))
-            .flexible(true)
-            .from_reader(inner);
-        let headers = rdr
-            .headers()
-            .map_err(|e| BandCsvError::Malformed {
-                path: path.clone(),
-                line: 1,
-                message: e.to_string(),
-            })?
-            .clone();
-        let find = |name| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let mut recs = CsvRecords::new(inner);
+        let header = recs.next_record().map_err(|e| BandCsvError::Malformed {
+            path: path.clone(),
+            line: recs.line() + 1,
+            message: e.to_string(),
+        })?;
+        let headers: Vec<&[u8]> = if header {
+            (0..recs.len())
+                .filter_map(|i| recs.field(i))
+                .map(|h| h.trim_ascii())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let find = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(name.as_bytes()))
+        };
         let need = |column: &'static str| {
             find(column).ok_or(BandCsvError::MissingColumn {
                 path: path.clone(),
@@ -105,13 +110,13 @@ impl BandCsvReader {
             })
         };
         let cols = [need("time_s")?, need("chest")?, need("belly")?];
+        let (index_col, flags_col) = (find("sample_index"), find("flags"));
         Ok(Self {
-            index_col: find("sample_index"),
-            flags_col: find("flags"),
+            index_col,
+            flags_col,
             path,
-            rdr,
+            recs,
             cols,
-            record: csv::ByteRecord::new(),
             last_time: f64::NEG_INFINITY,
         })
     }
@@ -122,23 +127,19 @@ impl BandCsvReader {
 
     /// The next row, `Ok(None)` at the end. Errors name the line.
     pub fn next_row(&mut self) -> Result<Option<BandRow>, BandCsvError> {
-        let line = self.rdr.position().line() + 1;
         let malformed = |line, message: String| BandCsvError::Malformed {
             path: self.path.clone(),
             line,
             message,
         };
-        match self.rdr.read_byte_record(&mut self.record) {
+        match self.recs.next_record() {
             Ok(false) => return Ok(None),
             Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(line, |p| p.line());
-                return Err(malformed(line, e.to_string()));
-            }
+            Err(e) => return Err(malformed(self.recs.line() + 1, e.to_string())),
         }
-        let line = self.record.position().map_or(line, |p| p.line());
+        let line = self.recs.line();
         let num = |i: usize, name: &str| -> Result<f64, BandCsvError> {
-            let b = self.record.get(i).unwrap_or(b"");
+            let b = self.recs.field(i).unwrap_or(b"");
             fast_float2::parse::<f64, _>(b.trim_ascii())
                 .ok()
                 .filter(|v| v.is_finite())
@@ -272,6 +273,27 @@ pub(crate) mod tests {
             .unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("line 3") && msg.contains("oops"), "{msg}");
+    }
+
+    #[test]
+    fn errors_name_the_real_line_after_comments_and_a_long_line_is_refused() {
+        let f = file("# recorded by hand\ntime_s,chest,belly\n\n# pause\n0,1,2\n0.1,x,2\n");
+        let e = BandCsvReader::open(f.path())
+            .unwrap()
+            .read_all()
+            .unwrap_err();
+        assert!(e.to_string().contains("line 6"), "{e}");
+        let long = format!("time_s,chest,belly\n0,1,2\n0.1,{},2\n", "1".repeat(2 << 20));
+        let f = file(&long);
+        let e = BandCsvReader::open(f.path())
+            .unwrap()
+            .read_all()
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("line 3") && msg.contains("longer than"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod adherence;
 pub mod band_csv;
+pub mod csv_records;
 pub mod export;
 pub mod folder;
 pub mod history;
