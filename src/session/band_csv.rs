@@ -264,32 +264,28 @@ pub(crate) mod tests {
         assert_eq!(rows[1].belly, 4.0);
     }
 
-    #[test]
-    fn malformed_value_names_the_line() {
-        let f = file("time_s,chest,belly\n0,1,2\n0.1,oops,2\n");
+    /// The error reading all of `text` gives.
+    fn read_error(text: &str) -> String {
+        let f = file(text);
         let e = BandCsvReader::open(f.path())
             .unwrap()
             .read_all()
             .unwrap_err();
-        let msg = e.to_string();
+        e.to_string()
+    }
+
+    #[test]
+    fn malformed_value_names_the_line() {
+        let msg = read_error("time_s,chest,belly\n0,1,2\n0.1,oops,2\n");
         assert!(msg.contains("line 3") && msg.contains("oops"), "{msg}");
     }
 
     #[test]
     fn errors_name_the_real_line_after_comments_and_a_long_line_is_refused() {
-        let f = file("# recorded by hand\ntime_s,chest,belly\n\n# pause\n0,1,2\n0.1,x,2\n");
-        let e = BandCsvReader::open(f.path())
-            .unwrap()
-            .read_all()
-            .unwrap_err();
-        assert!(e.to_string().contains("line 6"), "{e}");
+        let e = read_error("# recorded by hand\ntime_s,chest,belly\n\n# pause\n0,1,2\n0.1,x,2\n");
+        assert!(e.contains("line 6"), "{e}");
         let long = format!("time_s,chest,belly\n0,1,2\n0.1,{},2\n", "1".repeat(2 << 20));
-        let f = file(&long);
-        let e = BandCsvReader::open(f.path())
-            .unwrap()
-            .read_all()
-            .unwrap_err();
-        let msg = e.to_string();
+        let msg = read_error(&long);
         assert!(
             msg.contains("line 3") && msg.contains("longer than"),
             "{msg}"
@@ -306,11 +302,7 @@ pub(crate) mod tests {
                 ..
             })
         ));
-        let f = file("time_s,chest,belly\n0,1,2\n0,1,2\n");
-        let e = BandCsvReader::open(f.path())
-            .unwrap()
-            .read_all()
-            .unwrap_err();
-        assert!(e.to_string().contains("line 3"), "{e}");
+        let e = read_error("time_s,chest,belly\n0,1,2\n0,1,2\n");
+        assert!(e.contains("line 3"), "{e}");
     }
 }
