@@ -32,9 +32,9 @@
 
 use breathband::analysis::offline::Collector;
 use breathband::analysis::{AnalysisConfig, Engine, Gains, Output};
+use breathband::device::band_csv::{infer_rate, BandCsvReader, BandRow};
 use breathband::device::schedule::Schedule;
 use breathband::device::virtual_sensor::{VirtualParams, VirtualSensor};
-use breathband::session::band_csv::{infer_rate, BandCsvReader, BandRow};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use std::io::Write;

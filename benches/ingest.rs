@@ -15,14 +15,14 @@
 //!   host clock, clip flags against the converter's full scale, `Sample`s built
 //!   in a scratch `Vec`, `push_slice` into a 65536-sample `HeapRb` (drop-newest
 //!   on overflow);
-//! - `record` (src/session/recorder.rs): every 20 ms of device time the ring
+//! - `record` (src/live/record.rs): every 20 ms of device time the ring
 //!   is drained with `pop_slice` into an 8192-sample buffer, cut at the
 //!   `--seconds` limit, appended to `SamplesCsvWriter`; every 0.5 s it is
 //!   flushed; a last flush at the end.
 //!
 //! Two variants:
 //! - `ingest/flush_false`: `flush(false)` (no fsync) per 0.5 s: the CPU cost.
-//! - `ingest/recorder_durable`: what `recorder::flush` really does per 0.5 s:
+//! - `ingest/recorder_durable`: what `SessionWriter::flush` really does per 0.5 s:
 //!   `flush(true)` (fsync of samples.csv) and `session.json` rewritten
 //!   atomically (temp file, fsync, rename). Dominated by the disk.
 //!
@@ -249,7 +249,7 @@ struct Recorder {
     csv: SamplesCsvWriter,
     limit: Option<u64>,
     last_index: Option<u64>,
-    /// `Some` for the durable variant: session.json as `recorder::flush` writes it.
+    /// `Some` for the durable variant: session.json as `SessionWriter::flush` writes it.
     meta: Option<SessionMeta>,
 }
 

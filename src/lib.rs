@@ -3,6 +3,7 @@
 //!
 //! - [`device`]: where samples come from (serial sensor, virtual sensor, replay)
 //! - [`acquisition`]: the reader thread, continuity, counters, ring buffer
+//! - [`live`]: the one live pipeline: samples to the session, the analysis and the display
 //! - [`session`]: the session folder, live CSV writer, metadata
 //! - [`cli`]: the command line
 //!
@@ -14,5 +15,8 @@ pub mod app;
 pub mod audio;
 pub mod cli;
 pub mod device;
+pub mod live;
+pub mod outbox;
 pub mod pacer;
+pub mod sample;
 pub mod session;

@@ -4,7 +4,7 @@
 //! share and phase on semi-synthetic cases built from real waveforms.
 
 use breathband::analysis::{AnalysisConfig, Engine, Gains, Output, WindowResult};
-use breathband::session::band_csv::BandCsvReader;
+use breathband::device::band_csv::BandCsvReader;
 use std::path::PathBuf;
 
 fn data_dir() -> PathBuf {

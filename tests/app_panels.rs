@@ -5,11 +5,11 @@
 use breathband::analysis::{Breath, Class, NoSignalReason, Output, WindowResult};
 use breathband::app::panels::source_picker::SourceKind;
 use breathband::app::panels::traces::MIN_HEIGHT;
-use breathband::app::pipeline::{DisplayPoint, PipeMsg};
 use breathband::app::settings::Settings;
 use breathband::app::BreathbandApp;
 use breathband::audio::AudioOutput;
 use breathband::device::ports::PortEntry;
+use breathband::live::{DisplayPoint, PipeMsg};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;

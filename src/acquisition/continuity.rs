@@ -2,7 +2,7 @@
 //! resets) onto one continuous session index, and says how many samples a gap
 //! lost. Pure: host time is passed in, so it is tested without a device.
 
-use super::sample::flags;
+use crate::sample::flags;
 
 /// Where a block of samples lands in the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,13 +1,14 @@
 //! The reader thread: owns a [`Source`](crate::device::Source), places its
 //! samples on one continuous session index, keeps counters, reconnects, and
 //! hands samples to one consumer through a bounded lock-free SPSC ring.
+//! Imports the device layer and the sample type; nothing above.
 
 pub mod continuity;
-pub mod counters;
+pub mod events;
 pub mod pump;
 pub mod reader;
-pub mod sample;
 
-pub use counters::{CounterSnapshot, Counters};
-pub use reader::{AcqConfig, AcqEvent, Acquisition, OverflowPolicy};
-pub use sample::{flags, Sample};
+pub use crate::device::{CounterSnapshot, Counters};
+pub use crate::sample::{flags, Sample};
+pub use events::{AcqEvent, OverflowPolicy};
+pub use reader::{AcqConfig, Acquisition};

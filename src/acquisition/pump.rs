@@ -1,16 +1,16 @@
 //! Turns source blocks into session samples and pushes them into the ring.
 
 use super::continuity::Continuity;
-use super::reader::{AcqEvent, OverflowPolicy};
-use super::sample::{flags, Sample};
-use super::Counters;
+use super::events::{AcqEvent, OverflowPolicy};
+use crate::device::Counters;
 use crate::device::{BlockSink, DeviceInfo};
+use crate::outbox::Outbox;
+use crate::sample::{flags, Sample};
 use breathband_protocol::SampleFlags;
 use ringbuf::traits::Producer;
 use ringbuf::HeapProd;
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 /// flags clipping, counts, and pushes samples into the ring.
 pub struct Pump {
     pub prod: HeapProd<Sample>,
-    pub events: SyncSender<AcqEvent>,
+    /// Events for the consumer, through a backlog when its queue is full.
+    pub events: Outbox<AcqEvent>,
     pub counters: Arc<Counters>,
     pub stop: Arc<AtomicBool>,
     pub policy: OverflowPolicy,
@@ -27,8 +28,6 @@ pub struct Pump {
     full_scale: [Option<i32>; 2],
     clock: Instant,
     scratch: Vec<Sample>,
-    /// Events the consumer's queue had no room for yet, oldest first.
-    backlog: VecDeque<AcqEvent>,
 }
 
 /// Events kept while the consumer's queue is full (a gap or link event every
@@ -46,7 +45,7 @@ impl Pump {
     ) -> Self {
         Self {
             prod,
-            events,
+            events: Outbox::new(events, EVENT_BACKLOG, |_| true),
             counters,
             stop,
             policy,
@@ -55,7 +54,6 @@ impl Pump {
             full_scale: [None; 2],
             clock: Instant::now(),
             scratch: Vec::with_capacity(256),
-            backlog: VecDeque::new(),
         }
     }
 
@@ -63,31 +61,13 @@ impl Pump {
     /// while the consumer keeps reading: what its queue has no room for
     /// waits in a backlog, sent first at the next event, block or poll.
     pub fn event(&mut self, e: AcqEvent) {
-        if self.backlog.len() >= EVENT_BACKLOG {
-            self.backlog.pop_front();
-            tracing::warn!("event queue full for long: an old event was dropped");
-        }
-        self.backlog.push_back(e);
-        self.flush_events();
+        self.events.send(e);
     }
 
     /// Sends what waits in the backlog, as far as the queue has room. True
     /// when nothing is left (or the consumer is gone: nobody to tell).
     pub fn flush_events(&mut self) -> bool {
-        while let Some(e) = self.backlog.pop_front() {
-            match self.events.try_send(e) {
-                Ok(()) => {}
-                Err(TrySendError::Full(e)) => {
-                    self.backlog.push_front(e);
-                    return false;
-                }
-                Err(TrySendError::Disconnected(_)) => {
-                    self.backlog.clear();
-                    return true;
-                }
-            }
-        }
-        true
+        self.events.flush()
     }
 
     /// At the end: waits (in short sleeps) until the backlog is sent, or
@@ -141,7 +121,7 @@ impl BlockSink for Pump {
     }
 
     fn block(&mut self, device_first: Option<u32>, block_flags: u8, pairs: &[[i32; 2]]) {
-        if !self.backlog.is_empty() {
+        if self.events.waiting() > 0 {
             self.flush_events();
         }
         let Some(cont) = self.continuity.as_mut() else {

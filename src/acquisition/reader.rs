@@ -1,9 +1,10 @@
 //! The acquisition thread and its handle.
 
+use super::events::{AcqEvent, OverflowPolicy};
 use super::pump::Pump;
-use super::sample::Sample;
-use super::Counters;
-use crate::device::{DeviceInfo, Source, SourceError};
+use crate::device::Counters;
+use crate::device::{Source, SourceError};
+use crate::sample::Sample;
 use ringbuf::traits::Split;
 use ringbuf::{HeapCons, HeapRb};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
@@ -11,15 +12,6 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
-
-/// What happens when the consumer falls behind and the ring is full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OverflowPolicy {
-    /// Live sources: drop the newest samples and count them (never block).
-    DropNewest,
-    /// Unpaced replay: wait for room (nothing is real-time).
-    Wait,
-}
 
 /// Settings of the acquisition thread.
 #[derive(Debug, Clone)]
@@ -39,30 +31,6 @@ impl Default for AcqConfig {
             retry_every: Duration::from_millis(500),
         }
     }
-}
-
-/// Things the consumer should know about, besides samples.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AcqEvent {
-    /// The device described itself (first connection, or again after a reset).
-    Connected(Box<DeviceInfo>),
-    /// Samples were lost before session index `at_index`.
-    Gap {
-        at_index: u64,
-        lost: u64,
-        /// The count comes from the host clock (device restarted).
-        estimated: bool,
-    },
-    /// The link dropped; reconnect attempts follow.
-    LinkLost(String),
-    /// The link is back.
-    Reconnected,
-    /// Something odd but not fatal.
-    Warning(String),
-    /// A replay ended.
-    Finished,
-    /// The source cannot go on.
-    Failed(String),
 }
 
 /// A running acquisition: samples arrive in `samples`, events in `events`.

@@ -46,17 +46,16 @@ impl Default for Gains {
 }
 
 impl Gains {
-    /// Gains from the device's stated per-channel scale, when both channels
-    /// use the same unit; raw counts otherwise.
-    pub fn from_device(info: &crate::device::DeviceInfo) -> Self {
-        let [c, b] = &info.channels;
+    /// Gains from a device's stated (scale, unit) of the chest and belly
+    /// channels, when both use the same unit; raw counts otherwise.
+    pub fn from_scales([(cs, cu), (bs, bu)]: [(f64, &str); 2]) -> Self {
         let usable = |s: f64| s.is_finite() && s > 0.0;
-        if c.unit == b.unit && usable(c.scale) && usable(b.scale) && c.unit != "raw" {
+        if cu == bu && usable(cs) && usable(bs) && cu != "raw" {
             Self {
-                chest: c.scale,
-                belly: b.scale,
+                chest: cs,
+                belly: bs,
                 method: "device".into(),
-                unit: c.unit.clone(),
+                unit: cu.into(),
             }
         } else {
             Self::default()

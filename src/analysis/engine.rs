@@ -18,7 +18,7 @@ use super::decimate::{Decimated, Decimator, Slot};
 use super::safety::{SafetyEvent, SafetyMonitor};
 use super::spectrum::{SpectralEstimate, Spectrum};
 use super::window::{Breath, NoSignalReason, WindowResult};
-use crate::acquisition::flags;
+use crate::sample::flags;
 use std::collections::VecDeque;
 
 /// Something the engine reports.
@@ -282,7 +282,7 @@ impl Engine {
     }
 
     /// Feeds one sample: its session index, raw counts and `flags` bits
-    /// (clipping, see [`crate::acquisition::flags`]).
+    /// (clipping, see [`crate::sample::flags`]).
     pub fn push(
         &mut self,
         index: u64,

@@ -3,7 +3,7 @@
 
 use super::engine::{Engine, Output};
 use super::{AnalysisConfig, Gains};
-use crate::acquisition::Sample;
+use crate::sample::Sample;
 use ringbuf::traits::{Consumer, Split};
 use ringbuf::{HeapCons, HeapProd, HeapRb};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};

@@ -1,4 +1,5 @@
-//! Breathing analysis: pure signal logic, no I/O.
+//! Breathing analysis: pure signal logic, no I/O. Imports the sample type
+//! only (the `live` thread wrapper included); never device, session or UI.
 //!
 //! The path of a sample: [`decimate`] (to about 12.5 Hz, gaps filled) ->
 //! [`spectrum`] per window (rate, amplitudes, phase, coherence) and

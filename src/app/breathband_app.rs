@@ -8,16 +8,16 @@ use super::panels::pacer_view::{self, PacerAction, PacerDisplay};
 use super::panels::practice_view::{self, PracticeAction};
 use super::panels::source_picker::{SourceCommand, SourcePicker};
 use super::panels::{breath_strip, gauge, loop_view, status};
-use super::pipeline::Pipeline;
-use super::pipeline::{PipeCmd, PipeMsg};
 use super::practice::{PracticeFlow, Step};
 use super::settings::Settings;
 use crate::analysis::Output;
 use crate::audio::{AudioOutput, Command, CueStyle};
+use crate::live::Pipeline;
+use crate::live::{PipeCmd, PipeMsg};
 use crate::pacer::Pattern;
 use crate::session::meta::SessionStatus;
 use crate::session::practice::CalibrationSource;
-use crate::session::recorder::SessionTarget;
+use crate::session::writer::SessionTarget;
 use ringbuf::traits::Consumer;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -142,7 +142,7 @@ impl BreathbandApp {
         match self.settings.source.choice() {
             Ok(choice) => {
                 self.device_speed = match &choice {
-                    super::pipeline::SourceChoice::Replay { speed, .. } => *speed,
+                    crate::live::SourceChoice::Replay { speed, .. } => *speed,
                     _ => 1.0,
                 };
                 let c = ctx.cloned().or_else(|| self.repaint.clone());
@@ -472,7 +472,7 @@ impl BreathbandApp {
                 }
             }
         }
-        self.save_late_journal();
+        self.save_late_journal(false);
         if matches!(step, Step::Summary | Step::Stopped) && self.pacer.is_some() {
             self.stop_pacer();
         }
@@ -489,13 +489,15 @@ impl BreathbandApp {
     /// Saves journal edits made after the session folder was closed (on the
     /// advice screen after a dizziness stop) into its `session.json`, on a
     /// helper thread, once the pipeline has finished writing the folder.
-    /// One write at a time: edits made meanwhile go in the next one.
-    fn save_late_journal(&mut self) {
-        if self
+    /// One write at a time: edits made meanwhile go in the next one. With
+    /// `last` (the practice closes) a write still in flight does not skip
+    /// the final edits: the new write waits for it on its own thread.
+    fn save_late_journal(&mut self, last: bool) {
+        let busy = self
             .journal_writer
             .as_ref()
-            .is_some_and(|t| !t.is_finished())
-        {
+            .is_some_and(|t| !t.is_finished());
+        if busy && !last {
             return;
         }
         let (Some(dir), Some(f)) = (&self.closed_dir, &self.practice) else {
@@ -507,7 +509,11 @@ impl BreathbandApp {
         }
         self.journal_dirty = false;
         let (dir, record) = (dir.clone(), self.practice_record(f));
+        let before = self.journal_writer.take();
         self.journal_writer = Some(std::thread::spawn(move || {
+            if let Some(t) = before {
+                let _ = t.join();
+            }
             if let Err(e) = crate::session::meta::SessionMeta::update_practice(&dir, record) {
                 tracing::warn!("cannot save the journal: {e}");
             }
@@ -558,7 +564,7 @@ impl BreathbandApp {
             }
             (PracticeAction::Close, _) => {
                 self.close_recording();
-                self.save_late_journal();
+                self.save_late_journal(true);
                 self.practice = None;
             }
             _ => {}

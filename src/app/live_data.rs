@@ -2,10 +2,10 @@
 //! recent breaths, link status and banners. Filled from pipeline messages;
 //! panels read it, tests build it directly.
 
-use super::pipeline::{DisplayPoint, PipeMsg, DISPLAY_HZ};
 use crate::acquisition::CounterSnapshot;
 use crate::analysis::{Breath, Class, Gains, NoSignalReason, Output, SafetyEvent, WindowResult};
 use crate::device::DeviceInfo;
+use crate::live::{DisplayPoint, PipeMsg, DISPLAY_HZ};
 use std::collections::VecDeque;
 
 /// Seconds of trace kept for scroll-back.

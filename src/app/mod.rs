@@ -1,13 +1,13 @@
 //! The desktop app (egui/eframe): live biofeedback, the source picker, the
 //! pacer and audio cues. The UI thread only drains queues; the pipeline,
-//! analysis and audio run on their own threads.
+//! analysis and audio run on their own threads. Imports every layer below
+//! (the live pipeline, session, audio, ...); never the CLI.
 
 pub mod breathband_app;
 pub mod history;
 pub mod live_data;
 pub mod pacer_run;
 pub mod panels;
-pub mod pipeline;
 pub mod practice;
 pub mod settings;
 pub mod style;
@@ -98,7 +98,7 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
     .map(|()| {
         // The window is gone: let stopped pipelines close their session
         // folders before the process ends.
-        if !pipeline::wait_for_all(std::time::Duration::from_secs(5)) {
+        if !crate::live::wait_for_all(std::time::Duration::from_secs(5)) {
             tracing::warn!("a session folder was still being closed at exit");
         }
     })

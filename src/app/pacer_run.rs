@@ -94,7 +94,7 @@ impl PacerRun {
 mod tests {
     use super::*;
     use crate::analysis::{Breath, Class, Output, WindowResult};
-    use crate::app::pipeline::PipeMsg;
+    use crate::live::PipeMsg;
 
     /// A recording breathing in step with a 6/min pacer, every inhale on
     /// the pacer's, at `speed` times real time.

@@ -1,10 +1,12 @@
 //! Settings that persist between runs (eframe storage, RON).
 
-use super::panels::source_picker::SourceSettings;
-use super::panels::traces::TracesView;
 use crate::analysis::Gains;
+use crate::device::virtual_sensor::VirtualParams;
+use crate::device::virtual_source::VirtualConfig;
+use crate::live::SourceChoice;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// Key of the settings in eframe's storage.
 pub const KEY: &str = "breathband-settings";
@@ -52,6 +54,112 @@ impl Default for Settings {
             disclaimer_seen: false,
             practice_minutes: 5.0,
             calibrations: BTreeMap::new(),
+        }
+    }
+}
+
+/// Which kind of source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SourceKind {
+    Virtual,
+    Port,
+    Replay,
+}
+
+/// Source settings (persisted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SourceSettings {
+    pub kind: SourceKind,
+    pub port: String,
+    pub replay_path: String,
+    pub replay_speed: f64,
+    pub virtual_rate_hz: f64,
+    pub virtual_params: VirtualParams,
+    /// Scheduled changes and seed of the virtual sensor (from the command
+    /// line; not persisted).
+    #[serde(skip)]
+    pub virtual_schedule: crate::device::schedule::Schedule,
+    #[serde(skip)]
+    pub virtual_seed: u64,
+}
+
+impl Default for SourceSettings {
+    fn default() -> Self {
+        Self {
+            kind: SourceKind::Virtual,
+            port: String::new(),
+            replay_path: String::new(),
+            replay_speed: 1.0,
+            virtual_rate_hz: 100.0,
+            virtual_params: VirtualParams::default(),
+            virtual_schedule: Default::default(),
+            virtual_seed: 1,
+        }
+    }
+}
+
+impl SourceSettings {
+    /// The source these settings describe.
+    pub fn choice(&self) -> Result<SourceChoice, String> {
+        match self.kind {
+            SourceKind::Virtual => Ok(SourceChoice::Virtual(VirtualConfig {
+                sample_rate_hz: self.virtual_rate_hz,
+                params: self.virtual_params.clone(),
+                schedule: self.virtual_schedule.clone(),
+                seed: self.virtual_seed,
+            })),
+            SourceKind::Port if self.port.trim().is_empty() => {
+                Err("choose a serial port first".into())
+            }
+            SourceKind::Port => Ok(SourceChoice::Port {
+                path: self.port.clone(),
+                text_rate: None,
+            }),
+            SourceKind::Replay if self.replay_path.trim().is_empty() => {
+                Err("enter the path of a session folder or CSV to replay".into())
+            }
+            SourceKind::Replay => Ok(SourceChoice::Replay {
+                path: PathBuf::from(self.replay_path.trim()),
+                speed: self.replay_speed,
+            }),
+        }
+    }
+}
+
+/// What the traces show when paused: the newest time and each band's
+/// offset, as they were at the pause.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frozen {
+    pub now_s: f64,
+    pub chest_mean: f64,
+    pub belly_mean: f64,
+}
+
+/// Settings of the traces view (persisted).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TracesView {
+    /// Visible span, s (10, 30 or 60).
+    pub span_s: f64,
+    /// Frozen for scroll-back.
+    #[serde(skip)]
+    pub paused: bool,
+    /// The view at the moment of the pause (set while paused).
+    #[serde(skip)]
+    pub frozen: Option<Frozen>,
+    /// Height the plot (with its axes and legend) last took, points.
+    #[serde(skip)]
+    pub shown_height: f32,
+}
+
+impl Default for TracesView {
+    fn default() -> Self {
+        Self {
+            span_s: 30.0,
+            paused: false,
+            frozen: None,
+            shown_height: 0.0,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Pacing cues: the synth (pure) and the cpal output thread.
+//! Pacing cues: the synth (pure) and the cpal output thread. Imports the
+//! pacer only.
 //!
 //! - [`command`]: cue styles and the commands the UI sends
 //! - [`voices`], [`synth`]: the cue sounds and the synth that plays a pattern

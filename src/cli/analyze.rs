@@ -3,9 +3,9 @@
 
 use crate::analysis::offline::{Collector, Report};
 use crate::analysis::{AnalysisConfig, Gains};
-use crate::session::band_csv::{infer_rate, resolve_input, BandCsvReader, BandRow};
+use crate::device::band_csv::{infer_rate, resolve_input, BandCsvReader, BandRow};
+use crate::device::read_ahead::RowThread;
 use crate::session::meta::SessionMeta;
-use crate::session::read_ahead::RowThread;
 use crate::session::results_csv::{window_row, WINDOWS_HEADER};
 use crate::session::row_file::RowFile;
 use anyhow::{bail, Context};
@@ -72,7 +72,7 @@ fn session_gains(input: &Path) -> Gains {
         return Gains::default();
     };
     serde_json::from_value::<Gains>(serde_json::Value::Object(meta.calibration.clone()))
-        .unwrap_or_else(|_| Gains::from_device(&meta.source))
+        .unwrap_or_else(|_| Gains::from_scales(meta.source.scales()))
 }
 
 /// Runs the engine over a whole file.

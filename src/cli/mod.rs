@@ -1,4 +1,5 @@
 //! The command line: one binary, subcommands for headless use and tests.
+//! The top layer: imports anything, is imported by nothing but `main`.
 
 mod analyze;
 mod export;

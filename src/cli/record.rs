@@ -7,8 +7,9 @@ use crate::device::replay::ReplaySource;
 use crate::device::serial_link::{SerialConfig, SerialSource};
 use crate::device::virtual_source::VirtualSource;
 use crate::device::Source;
+use crate::live::{record, RecordOptions};
 use crate::session::folder::data_dir;
-use crate::session::recorder::{record, RecordOptions, SessionTarget};
+use crate::session::writer::SessionTarget;
 use std::path::{Path, PathBuf};
 
 /// Options of `breathband record`.

@@ -1,11 +1,17 @@
 //! Where samples come from: the serial sensor, the built-in virtual sensor, or
 //! a replayed recording. All three implement [`Source`], which the
-//! acquisition thread polls.
+//! acquisition thread polls. Also the link counters and the band CSV input
+//! format (replay, `analyze`). Imports the sample type, the pacer's
+//! patterns (virtual sensor) and the protocol crate; nothing above.
 
+pub mod band_csv;
+pub mod counters;
+pub mod csv_records;
 pub mod port_match;
 pub mod ports;
 #[cfg(unix)]
 pub mod pty_sim;
+pub mod read_ahead;
 pub mod replay;
 pub mod schedule;
 pub mod serial_link;
@@ -15,7 +21,7 @@ pub mod text_lines;
 pub mod virtual_sensor;
 pub mod virtual_source;
 
-use crate::acquisition::Counters;
+pub use counters::{CounterSnapshot, Counters};
 use serde::{Deserialize, Serialize};
 
 /// How one band's raw counts map to a physical unit.
@@ -62,6 +68,13 @@ pub struct DeviceInfo {
     pub rate_estimated: bool,
     /// Chest band, then belly band.
     pub channels: [ChannelMeta; 2],
+}
+
+impl DeviceInfo {
+    /// (scale, unit) of the chest and belly channels.
+    pub fn scales(&self) -> [(f64, &str); 2] {
+        self.channels.each_ref().map(|c| (c.scale, c.unit.as_str()))
+    }
 }
 
 /// Why a source could not deliver.

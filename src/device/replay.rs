@@ -3,8 +3,8 @@
 //! gaps in the recording stay gaps.
 
 use super::{BlockSink, ChannelMeta, DeviceInfo, Source, SourceError};
-use crate::acquisition::Counters;
-use crate::session::band_csv::{infer_rate, BandCsvReader, BandRow};
+use crate::device::band_csv::{infer_rate, BandCsvReader, BandRow};
+use crate::device::Counters;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -31,7 +31,7 @@ pub struct ReplaySource {
 
 impl ReplaySource {
     pub fn open(path: &Path, speed: f64) -> Result<Self, SourceError> {
-        let fatal = |e: crate::session::band_csv::BandCsvError| SourceError::Fatal(e.to_string());
+        let fatal = |e: crate::device::band_csv::BandCsvError| SourceError::Fatal(e.to_string());
         let mut reader = BandCsvReader::open(path).map_err(fatal)?;
         let mut ahead = VecDeque::new();
         while ahead.len() < LOOKAHEAD {

@@ -4,7 +4,7 @@
 use super::schedule::Schedule;
 use super::virtual_sensor::{VirtualParams, VirtualSensor};
 use super::{BlockSink, ChannelMeta, DeviceInfo, Source, SourceError};
-use crate::acquisition::Counters;
+use crate::device::Counters;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 

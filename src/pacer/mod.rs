@@ -1,4 +1,5 @@
-//! Breathing patterns and the pacer schedule (pure logic).
+//! Breathing patterns and the pacer schedule (pure logic). A leaf: imports
+//! nothing of the crate.
 //!
 //! - [`pattern`]: the patterns and their notation (`6`, `4-7-8`, `box`, ...)
 //! - [`schedule`]: phase, seconds left and fill at any moment

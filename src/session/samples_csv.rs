@@ -2,7 +2,7 @@
 //! [`RowFile`]).
 
 use super::row_file::RowFile;
-use crate::acquisition::Sample;
+use crate::sample::Sample;
 use std::io::Write;
 use std::path::Path;
 

@@ -126,7 +126,7 @@ pub fn ui(ui: &mut egui::Ui, data: &LiveData) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::pipeline::DisplayPoint;
+    use crate::live::DisplayPoint;
 
     /// 20 s of breathing at 12/min; `sign` -1 moves the belly against the
     /// chest (paradoxical).

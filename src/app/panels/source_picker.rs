@@ -1,82 +1,10 @@
 //! The source picker: serial ports (with USB product and serial number), the
 //! virtual sensor with its controls, or replay of a recorded session.
 
-use crate::app::pipeline::SourceChoice;
+pub use crate::app::settings::{SourceKind, SourceSettings};
 use crate::device::ports::{list_ports, PortEntry};
 use crate::device::virtual_sensor::VirtualParams;
-use crate::device::virtual_source::VirtualConfig;
-use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
-
-/// Which kind of source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SourceKind {
-    Virtual,
-    Port,
-    Replay,
-}
-
-/// Source settings (persisted).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SourceSettings {
-    pub kind: SourceKind,
-    pub port: String,
-    pub replay_path: String,
-    pub replay_speed: f64,
-    pub virtual_rate_hz: f64,
-    pub virtual_params: VirtualParams,
-    /// Scheduled changes and seed of the virtual sensor (from the command
-    /// line; not persisted).
-    #[serde(skip)]
-    pub virtual_schedule: crate::device::schedule::Schedule,
-    #[serde(skip)]
-    pub virtual_seed: u64,
-}
-
-impl Default for SourceSettings {
-    fn default() -> Self {
-        Self {
-            kind: SourceKind::Virtual,
-            port: String::new(),
-            replay_path: String::new(),
-            replay_speed: 1.0,
-            virtual_rate_hz: 100.0,
-            virtual_params: VirtualParams::default(),
-            virtual_schedule: Default::default(),
-            virtual_seed: 1,
-        }
-    }
-}
-
-impl SourceSettings {
-    /// The source these settings describe.
-    pub fn choice(&self) -> Result<SourceChoice, String> {
-        match self.kind {
-            SourceKind::Virtual => Ok(SourceChoice::Virtual(VirtualConfig {
-                sample_rate_hz: self.virtual_rate_hz,
-                params: self.virtual_params.clone(),
-                schedule: self.virtual_schedule.clone(),
-                seed: self.virtual_seed,
-            })),
-            SourceKind::Port if self.port.trim().is_empty() => {
-                Err("choose a serial port first".into())
-            }
-            SourceKind::Port => Ok(SourceChoice::Port {
-                path: self.port.clone(),
-                text_rate: None,
-            }),
-            SourceKind::Replay if self.replay_path.trim().is_empty() => {
-                Err("enter the path of a session folder or CSV to replay".into())
-            }
-            SourceKind::Replay => Ok(SourceChoice::Replay {
-                path: PathBuf::from(self.replay_path.trim()),
-                speed: self.replay_speed,
-            }),
-        }
-    }
-}
 
 /// What the picker asks the app to do.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,53 +1,17 @@
 //! Both band traces, scrolling, with a selectable span, pause and scroll-back.
 
 use crate::app::live_data::LiveData;
-use crate::app::pipeline::DisplayPoint;
 use crate::app::style::{BELLY, CHEST};
+use crate::live::DisplayPoint;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
-use serde::{Deserialize, Serialize};
+
+pub use crate::app::settings::{Frozen, TracesView};
 
 /// Smallest height of the traces plot, points (the central panel scrolls
 /// rather than squeeze it).
 pub const MIN_HEIGHT: f32 = 220.0;
 /// Largest height of the traces plot, points.
 pub const MAX_HEIGHT: f32 = 320.0;
-
-/// What the traces show when paused: the newest time and each band's
-/// offset, as they were at the pause.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Frozen {
-    pub now_s: f64,
-    pub chest_mean: f64,
-    pub belly_mean: f64,
-}
-
-/// Settings of the traces view (persisted).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TracesView {
-    /// Visible span, s (10, 30 or 60).
-    pub span_s: f64,
-    /// Frozen for scroll-back.
-    #[serde(skip)]
-    pub paused: bool,
-    /// The view at the moment of the pause (set while paused).
-    #[serde(skip)]
-    pub frozen: Option<Frozen>,
-    /// Height the plot (with its axes and legend) last took, points.
-    #[serde(skip)]
-    pub shown_height: f32,
-}
-
-impl Default for TracesView {
-    fn default() -> Self {
-        Self {
-            span_s: 30.0,
-            paused: false,
-            frozen: None,
-            shown_height: 0.0,
-        }
-    }
-}
 
 /// The two lines to draw and the time span they are drawn over.
 #[derive(Debug, Clone, PartialEq)]

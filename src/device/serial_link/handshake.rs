@@ -3,8 +3,8 @@
 //! requested rate, and send `Start`. Timing as in `PROTOCOL.md`.
 
 use super::{Mode, SerialSource};
-use crate::acquisition::Counters;
 use crate::device::text_lines::{self, Sniff};
+use crate::device::Counters;
 use crate::device::SourceError;
 use breathband_protocol::Message;
 use std::io::Write;

@@ -9,7 +9,7 @@ mod open;
 use super::port_match::PortIdentity;
 use super::text_lines::{self, LineSplitter};
 use super::{BlockSink, ChannelMeta, DeviceInfo, Source, SourceError};
-use crate::acquisition::Counters;
+use crate::device::Counters;
 use breathband_protocol::{
     encode_frame, Decoder, DecoderStats, Frame, Info, Message, MsgType, NackCode, MAX_FRAME,
     PROTOCOL_VERSION,

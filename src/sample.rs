@@ -1,4 +1,5 @@
 //! One timestamped sample pair as it travels from a source to consumers.
+//! A leaf: imports nothing of the crate.
 
 /// Bits of [`Sample::flags`] (the `flags` column of `samples.csv`).
 pub mod flags {

@@ -141,7 +141,7 @@ impl RowThread {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::band_csv::tests::file;
+    use crate::device::band_csv::tests::file;
 
     #[test]
     fn rows_ahead_match_rows_inline_across_chunks_and_end_with_the_same_error() {
