@@ -260,6 +260,38 @@ fn dizziness_stop_saves_and_marks_the_session() {
 }
 
 #[test]
+fn disconnect_mid_session_closes_the_folder_and_the_app_knows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = harness(app(tmp.path(), "0.7"));
+    start_session(&mut h);
+    until(&mut h, 10.0, |a| a.data.recording.is_some());
+    assert!(h.state().data.window.is_some());
+    h.get_by_label("Disconnect").click();
+    h.step();
+    h.step();
+    // At once: not live, no stale class.
+    assert_eq!(
+        h.state().data.link,
+        breathband::app::live_data::LinkState::Disconnected
+    );
+    assert!(h.state().data.window.is_none());
+    h.get_by_label("disconnected");
+    h.get_by_label("Not connected: press Connect to see your breathing.");
+    // The stopped pipeline's last message still arrives: the app no longer
+    // says it is recording, and knows where the session went.
+    until(&mut h, 10.0, |a| a.data.recorded.is_some());
+    let a = h.state();
+    assert!(a.data.recording.is_none());
+    let dir = session_dir(tmp.path());
+    assert_eq!(a.data.recorded.as_ref().unwrap().0, dir);
+    let m = meta(&dir);
+    assert_eq!(m["status"], "complete");
+    assert_eq!(m["end_reason"], "source disconnected or app closed");
+    assert!(m["samples_written"].as_u64().unwrap() > 0);
+    assert!(h.query_by_label_contains("recording to").is_none());
+}
+
+#[test]
 fn escape_stops_the_session_but_not_while_typing_a_note() {
     let tmp = tempfile::tempdir().unwrap();
     let mut h = harness(app(tmp.path(), "0.7"));

@@ -1,7 +1,7 @@
 //! The eframe app: one state struct, panels laid out each frame, pipeline
 //! and audio drained without waiting.
 
-use super::live_data::LiveData;
+use super::live_data::{LinkState, LiveData};
 use super::pacer_run::PacerRun;
 use super::panels::pacer_controls::{self, PacerSetting};
 use super::panels::pacer_view::{self, PacerAction, PacerDisplay};
@@ -41,6 +41,9 @@ pub struct BreathbandApp {
     pub data: LiveData,
     pub picker: SourcePicker,
     pub pipeline: Option<Pipeline>,
+    /// Pipelines stopped (disconnect, another source) that are still
+    /// closing their session folder: their last messages are still read.
+    closing: Vec<Pipeline>,
     /// The pacer, while it runs.
     pub pacer: Option<PacerRun>,
     /// The audio thread (none in tests, or if sound is disabled).
@@ -96,6 +99,7 @@ impl BreathbandApp {
             data: LiveData::default(),
             picker: SourcePicker::default(),
             pipeline: None,
+            closing: Vec::new(),
             pacer: None,
             audio: None,
             audio_notice: None,
@@ -137,7 +141,7 @@ impl BreathbandApp {
     /// Never waits: the old pipeline stops and closes its session folder on
     /// its own thread, the new one opens its source on its own thread.
     pub fn connect(&mut self, ctx: Option<&egui::Context>) {
-        self.pipeline = None;
+        self.close_pipeline();
         self.data = LiveData::default();
         match self.settings.source.choice() {
             Ok(choice) => {
@@ -157,8 +161,39 @@ impl BreathbandApp {
         }
     }
 
+    /// Stops the pipeline; it goes on closing its session folder, and the
+    /// message that it did still reaches [`Self::drain`].
+    fn close_pipeline(&mut self) {
+        if let Some(p) = self.pipeline.take() {
+            p.stop();
+            self.closing.push(p);
+        }
+    }
+
+    /// Reads the last messages of stopped pipelines: a session folder
+    /// closed (or failing to). Drops each once its thread has ended.
+    fn drain_closing(&mut self) {
+        let mut ended = false;
+        let data = &mut self.data;
+        self.closing.retain(|p| loop {
+            match p.msgs.try_recv() {
+                Ok(m @ (PipeMsg::RecordingEnded { .. } | PipeMsg::RecordingFailed(_))) => {
+                    ended |= matches!(m, PipeMsg::RecordingEnded { .. });
+                    data.apply(m);
+                }
+                Ok(_) => {}
+                Err(std::sync::mpsc::TryRecvError::Empty) => break true,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => break false,
+            }
+        });
+        if ended {
+            self.reload_history();
+        }
+    }
+
     /// Moves what the pipeline produced into the display state.
     pub fn drain(&mut self) {
+        self.drain_closing();
         let Some(p) = self.pipeline.as_mut() else {
             return;
         };
@@ -244,7 +279,11 @@ impl BreathbandApp {
     fn handle(&mut self, cmd: SourceCommand, ctx: &egui::Context) {
         match cmd {
             SourceCommand::Connect => self.connect(Some(ctx)),
-            SourceCommand::Disconnect => self.pipeline = None,
+            SourceCommand::Disconnect => {
+                self.close_pipeline();
+                self.data.link = LinkState::Disconnected;
+                self.data.window = None;
+            }
             SourceCommand::SetVirtual(p) => {
                 if let Some(pl) = &self.pipeline {
                     pl.set_virtual_params(p);
@@ -730,7 +769,8 @@ impl BreathbandApp {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(ui.available_width() * 0.55);
-                gauge::ui(ui, self.data.window.as_ref(), label);
+                let connected = self.data.link != LinkState::Disconnected;
+                gauge::ui(ui, self.data.window.as_ref(), label, connected);
             });
             ui.vertical(|ui| loop_view::ui(ui, &self.data));
         });

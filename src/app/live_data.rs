@@ -22,6 +22,8 @@ pub enum LinkState {
     Lost(String),
     /// The replay ended.
     Ended,
+    /// The person disconnected the source.
+    Disconnected,
     Failed(String),
 }
 

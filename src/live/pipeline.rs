@@ -145,6 +145,13 @@ impl Pipeline {
         }
     }
 
+    /// Asks the thread to stop without waiting for it. Its last messages
+    /// (the session folder closed) still arrive in `msgs`, which reports
+    /// `Disconnected` once the thread has ended.
+    pub fn stop(&self) {
+        self.stop.store(true, Relaxed);
+    }
+
     /// The link counters (`None` until the source is open).
     pub fn counters(&self) -> Option<&Counters> {
         self.counters.get().map(|c| &**c)

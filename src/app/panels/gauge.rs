@@ -33,8 +33,9 @@ pub fn marks(window: Option<&WindowResult>, label: Class) -> GaugeMarks {
     }
 }
 
-/// Shows the gauge for the latest window and the live label.
-pub fn ui(ui: &mut egui::Ui, window: Option<&WindowResult>, label: Class) {
+/// Shows the gauge for the latest window and the live label; `connected`
+/// false (the person disconnected the source) says so instead of a hint.
+pub fn ui(ui: &mut egui::Ui, window: Option<&WindowResult>, label: Class, connected: bool) {
     let t = Thresholds::default();
     ui.label(
         RichText::new(class_words(label))
@@ -42,7 +43,11 @@ pub fn ui(ui: &mut egui::Ui, window: Option<&WindowResult>, label: Class) {
             .strong()
             .color(class_color(label)),
     );
-    ui.label(window_hint(label, window.and_then(|w| w.reason)));
+    if connected {
+        ui.label(window_hint(label, window.and_then(|w| w.reason)));
+    } else {
+        ui.label("Not connected: press Connect to see your breathing.");
+    }
     ui.add_space(6.0);
 
     let m = marks(window, label);

@@ -12,6 +12,7 @@ pub fn status_line(ui: &mut egui::Ui, data: &LiveData) {
             LinkState::Live => ("live".to_string(), Color32::from_rgb(46, 160, 90)),
             LinkState::Lost(w) => (format!("link lost: {w}"), Color32::from_rgb(210, 60, 60)),
             LinkState::Ended => ("replay ended".to_string(), Color32::GRAY),
+            LinkState::Disconnected => ("disconnected".to_string(), Color32::GRAY),
             LinkState::Failed(e) => (format!("stopped: {e}"), Color32::from_rgb(210, 60, 60)),
         };
         ui.colored_label(color, state);
