@@ -4,7 +4,14 @@
 use super::*;
 
 impl Core {
-    pub(super) fn breath(&mut self, k: usize, a: u64, c: u64, b: u64, out: &mut impl FnMut(Output)) {
+    pub(super) fn breath(
+        &mut self,
+        k: usize,
+        a: u64,
+        c: u64,
+        b: u64,
+        out: &mut impl FnMut(Output),
+    ) {
         let dur = (b - a) as f64 / self.rate;
         let Some(first) = self.hist.front().map(|s| s.n) else {
             return;
@@ -61,7 +68,10 @@ impl Core {
 
     /// Excursion per band and phase of belly relative to chest over the
     /// history slots `range` (see [`breath_shape_stats`]).
-    pub(super) fn shape_stats(&mut self, range: impl std::ops::RangeBounds<usize>) -> ([f64; 2], f64) {
+    pub(super) fn shape_stats(
+        &mut self,
+        range: impl std::ops::RangeBounds<usize>,
+    ) -> ([f64; 2], f64) {
         for b in &mut self.buf {
             b.clear();
         }

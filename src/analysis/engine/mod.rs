@@ -16,7 +16,6 @@
 //! recent ones), [`analyse_window`] (one window), [`no_signal`] (band off,
 //! dead band, holds).
 
-
 mod analyse_window;
 mod breath_evidence;
 mod no_signal;
@@ -35,7 +34,6 @@ use super::window::{Breath, NoSignalReason, WindowResult};
 use crate::sample::flags;
 use std::collections::VecDeque;
 use tracker::Tracker;
-
 
 /// Something the engine reports.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -111,7 +109,6 @@ const TURN_TOL: f64 = 0.015;
 
 /// Timing signals: chest + SIGNS[k] * belly.
 const SIGNS: [f64; 2] = [1.0, -1.0];
-
 
 /// Streaming breathing analysis of one two-band signal.
 pub struct Engine {
@@ -279,7 +276,6 @@ impl Engine {
             });
     }
 }
-
 
 #[cfg(test)]
 mod tests {

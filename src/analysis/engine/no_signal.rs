@@ -47,7 +47,13 @@ impl Core {
     /// own. Movement is the range after removing a line if `detrend` (drift
     /// over a long span), else the plain range (over a short one the steep
     /// part of a breath is nearly a line itself).
-    pub(super) fn band_still(&self, k: usize, m: usize, other_fraction: f64, detrend: bool) -> (bool, bool) {
+    pub(super) fn band_still(
+        &self,
+        k: usize,
+        m: usize,
+        other_fraction: f64,
+        detrend: bool,
+    ) -> (bool, bool) {
         let len = self.hist.len();
         let normal = self.good_amp[k];
         if m < 8 || len < m || normal <= 0.0 {
