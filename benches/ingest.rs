@@ -6,11 +6,12 @@
 //! on one thread, what the reader thread and the recorder thread do between
 //! them for those 60 s:
 //!
-//! - `SerialSource::poll` (src/device/serial_link.rs): one read per device
-//!   write (a frame, about 52 bytes: at 1 kHz the port hands over about one
-//!   frame per read), byte counter, `Decoder::push` into a `Vec<Frame>`,
-//!   decoder stats copied into the `Counters`, `Info` picked out, `Samples`
-//!   widened to `[i32; 2]` pairs;
+//! - the real `SerialSource::ingest` (src/device/serial_link/mod.rs, what
+//!   `poll` does after its read): one read per device write (a frame, about
+//!   52 bytes: at 1 kHz the port hands over about one frame per read), byte
+//!   counter, `Decoder::push` into a `Vec<Frame>`, decoder stats copied into
+//!   the `Counters`, `Info` acted on, `Samples` widened to `[i32; 2]` pairs
+//!   and delivered, the silence check;
 //! - the real `Pump::block` (src/acquisition/pump.rs): `Continuity::place` with the
 //!   host clock, clip flags against the converter's full scale, `Sample`s built
 //!   in a scratch `Vec`, `push_slice` into a 65536-sample `HeapRb` (drop-newest
@@ -39,21 +40,20 @@
 use breathband::acquisition::pump::Pump;
 use breathband::acquisition::{AcqEvent, Counters, OverflowPolicy, Sample};
 use breathband::device::schedule::Schedule;
+use breathband::device::serial_link::{SerialConfig, SerialSource};
 use breathband::device::virtual_sensor::{VirtualParams, VirtualSensor};
-use breathband::device::BlockSink;
 use breathband::device::{ChannelMeta, DeviceInfo};
 use breathband::session::meta::SessionMeta;
 use breathband::session::samples_csv::SamplesCsvWriter;
 use breathband_protocol::{
-    encode_frame, ChannelInfo, Decoder, DecoderStats, Frame, Heartbeat, Info, Label, Message,
-    SampleFlags, Samples, MAX_FRAME, PROTOCOL_VERSION,
+    encode_frame, ChannelInfo, Heartbeat, Info, Label, Message, SampleFlags, Samples, MAX_FRAME,
+    PROTOCOL_VERSION,
 };
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ringbuf::{traits::*, HeapCons, HeapProd, HeapRb};
-use std::hint::black_box;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -159,15 +159,11 @@ fn device_info() -> DeviceInfo {
     }
 }
 
-/// Reader side: the parts of `SerialSource` a clean stream uses, feeding the
-/// real `Pump`.
+/// Reader side: the real `SerialSource::ingest` (what `poll` does after
+/// its read) feeding the real `Pump`.
 struct Reader {
-    decoder: Decoder,
-    stats_base: DecoderStats,
-    frames: Vec<Frame>,
-    pairs: Vec<[i32; 2]>,
+    src: SerialSource,
     counters: Arc<Counters>,
-    last_valid: Instant,
     pump: Pump,
     _events: Receiver<AcqEvent>,
 }
@@ -184,12 +180,8 @@ impl Reader {
             OverflowPolicy::DropNewest,
         );
         Self {
-            decoder: Decoder::new(),
-            stats_base: DecoderStats::default(),
-            frames: Vec::with_capacity(32),
-            pairs: Vec::with_capacity(64),
+            src: SerialSource::binary_without_port(SerialConfig::new("/dev/ttyACM0")),
             counters,
-            last_valid: Instant::now(),
             pump,
             _events: rx,
         }
@@ -197,48 +189,9 @@ impl Reader {
 
     /// `SerialSource::poll` for one read of `bytes`.
     fn poll(&mut self, bytes: &[u8]) {
-        Counters::add(&self.counters.bytes, bytes.len() as u64);
-        // absorb
-        let frames = &mut self.frames;
-        self.decoder.push(bytes, |r| {
-            if let Ok(f) = r {
-                frames.push(f);
-            }
-        });
-        let s = self.decoder.stats();
-        let b = self.stats_base;
-        let c = &self.counters;
-        c.frames.store(b.frames + s.frames, Relaxed);
-        c.crc_errors.store(b.crc_errors + s.crc_errors, Relaxed);
-        c.malformed
-            .store(b.malformed + s.malformed + s.overlong, Relaxed);
-        c.bytes_dropped
-            .store(b.bytes_dropped + s.bytes_dropped, Relaxed);
-        // deliver
-        let mut frames = std::mem::take(&mut self.frames);
-        for f in frames.drain(..) {
-            match f.message {
-                Message::Info(info) => {
-                    let mut d = device_info();
-                    for (ch, c) in d.channels.iter_mut().zip(info.channels) {
-                        ch.full_scale = Some(c.full_scale as u32);
-                    }
-                    self.pump.info(d);
-                }
-                Message::Samples(s) => {
-                    self.pairs.clear();
-                    self.pairs
-                        .extend(s.pairs().iter().map(|p| [p[0] as i32, p[1] as i32]));
-                    self.pump.block(Some(s.first_index), s.flags.0, &self.pairs);
-                    self.last_valid = Instant::now();
-                }
-                Message::Heartbeat(_) | Message::Ack { .. } => self.last_valid = Instant::now(),
-                _ => {}
-            }
-        }
-        self.frames = frames;
-        // The silence check of `poll`.
-        black_box(self.last_valid.elapsed() > Duration::from_secs(2));
+        self.src
+            .ingest(bytes, &mut self.pump, &self.counters)
+            .expect("a clean stream");
     }
 }
 

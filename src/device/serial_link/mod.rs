@@ -3,8 +3,10 @@
 //! the board streaming (Start again after a reset in place), and reconnects
 //! to the same device (same path or same USB serial number).
 
+mod binary;
 mod handshake;
 mod open;
+mod text;
 
 use super::port_match::PortIdentity;
 use super::text_lines::{self, LineSplitter};
@@ -142,7 +144,7 @@ impl SerialSource {
         }
     }
 
-    fn send(&mut self, msg: &Message) -> std::io::Result<()> {
+    pub(super) fn send(&mut self, msg: &Message) -> std::io::Result<()> {
         let mut out = [0u8; MAX_FRAME];
         let n = encode_frame(self.seq, msg, &mut out)
             .map_err(|e| std::io::Error::new(ErrorKind::InvalidInput, e.to_string()))?;
@@ -154,7 +156,7 @@ impl SerialSource {
     }
 
     /// Sends `Start` and notes that the board should now stream.
-    fn send_start(&mut self) -> std::io::Result<()> {
+    pub(super) fn send_start(&mut self) -> std::io::Result<()> {
         self.send(&Message::Start)?;
         let now = Instant::now();
         self.streaming = true;
@@ -180,7 +182,8 @@ impl SerialSource {
         }
     }
 
-    fn buf_absorb(&mut self, n: usize, counters: &Counters) {
+    /// Absorbs the first `n` bytes of `self.buf` (the handshake's reads).
+    pub(super) fn buf_absorb(&mut self, n: usize, counters: &Counters) {
         let bytes = std::mem::take(&mut self.buf);
         self.absorb(&bytes[..n], counters);
         self.buf = bytes;
@@ -189,187 +192,10 @@ impl SerialSource {
     /// Decodes bytes into `self.frames` / `self.pairs` (not yet delivered).
     fn absorb(&mut self, bytes: &[u8], counters: &Counters) {
         match self.mode {
-            Some(Mode::Binary) => {
-                let frames = &mut self.frames;
-                self.decoder.push(bytes, |r| {
-                    if let Ok(f) = r {
-                        frames.push(f);
-                    }
-                });
-                let s = self.decoder.stats();
-                let b = self.stats_base;
-                counters.frames.store(b.frames + s.frames, Relaxed);
-                counters
-                    .crc_errors
-                    .store(b.crc_errors + s.crc_errors, Relaxed);
-                // Overlong runs are counted as malformed (see PROTOCOL.md).
-                counters
-                    .malformed
-                    .store(b.malformed + s.malformed + s.overlong, Relaxed);
-                counters
-                    .bytes_dropped
-                    .store(b.bytes_dropped + s.bytes_dropped, Relaxed);
-                // Info and refusals are taken out at once so that the
-                // handshake sees them.
-                let mut i = 0;
-                while i < self.frames.len() {
-                    match self.frames[i].message {
-                        Message::Info(info) => {
-                            self.frames.remove(i);
-                            self.on_info(info);
-                        }
-                        Message::Nack { command, code } if command == MsgType::SetRate as u8 => {
-                            self.frames.remove(i);
-                            self.rate_refused = Some(code);
-                        }
-                        _ => i += 1,
-                    }
-                }
-            }
-            Some(Mode::Text { scale }) => {
-                let now = Instant::now();
-                let (pairs, pending) = (&mut self.pairs, &mut self.text_pending);
-                let estimating = self.info.is_none();
-                let mut rejected = 0;
-                self.lines.push(bytes, |l| match l {
-                    Some([a, b]) => {
-                        let p = [(a * scale).round() as i32, (b * scale).round() as i32];
-                        if estimating {
-                            pending.push((now, p));
-                        } else {
-                            pairs.push(p);
-                        }
-                    }
-                    None => rejected += 1,
-                });
-                Counters::add(&counters.text_lines_rejected, rejected);
-            }
+            Some(Mode::Binary) => self.absorb_binary(bytes, counters),
+            Some(Mode::Text { scale }) => self.absorb_text(bytes, scale, counters),
             None => {}
         }
-    }
-
-    fn on_info(&mut self, i: Info) {
-        if i.protocol_version != PROTOCOL_VERSION {
-            // Reported as fatal by the handshake or the next poll.
-            self.info = None;
-            self.raw_info = None;
-            self.frames.clear();
-            self.pending_info = false;
-            self.mode = None;
-            self.unsupported = Some(i.protocol_version);
-            return;
-        }
-        self.raw_info = Some(i);
-    }
-
-    /// Acts on the newest `Info`: asks for the configured rate if the device
-    /// has another one, else publishes it, and asks for `Start` again if the
-    /// board says it is not streaming although it should (it reset in
-    /// place). True when an `Info` was published.
-    fn handle_info(&mut self) -> std::io::Result<bool> {
-        let Some(i) = self.raw_info.take() else {
-            return Ok(false);
-        };
-        if let Some(want) = self.cfg.rate_hz {
-            if i.sample_rate_hz != want {
-                if self
-                    .rate_asked
-                    .is_none_or(|t| t.elapsed() > Duration::from_secs(1))
-                {
-                    // SetRate is refused while streaming: Stop first.
-                    self.send(&Message::Stop)?;
-                    self.send(&Message::SetRate { rate_hz: want })?;
-                    self.rate_asked = Some(Instant::now());
-                    self.streaming = false;
-                }
-                return Ok(false);
-            }
-        }
-        // After a SetRate the board is stopped; so is a board that reset in
-        // place while it should be streaming.
-        let rate_was_set = self.rate_asked.take().is_some();
-        self.publish(&i);
-        if (self.streaming || rate_was_set) && i.status & 1 == 0 {
-            tracing::info!("{}: board is not streaming; sending Start", self.cfg.path);
-            self.need_start = true;
-        }
-        Ok(true)
-    }
-
-    fn publish(&mut self, i: &Info) {
-        let ch = |c: &breathband_protocol::ChannelInfo| ChannelMeta {
-            name: c.name.as_str().into(),
-            unit: c.unit.as_str().into(),
-            scale: c.scale as f64,
-            offset: c.offset as f64,
-            full_scale: Some(c.full_scale as u32),
-        };
-        let id = i.device_id;
-        let fw = i.firmware_version;
-        self.info = Some(DeviceInfo {
-            kind: "serial".into(),
-            path: Some(self.cfg.path.clone()),
-            protocol: format!("breathband-v{}", i.protocol_version),
-            firmware_version: Some(format!("{}.{}.{}", fw[0], fw[1], fw[2])),
-            device_id: (id != [0; 8]).then(|| id.iter().map(|b| format!("{b:02x}")).collect()),
-            usb_serial_number: self.identity.usb_serial.clone(),
-            usb_product: self.usb_product.clone(),
-            sample_rate_hz: i.sample_rate_hz as f64,
-            rate_estimated: false,
-            channels: [ch(&i.channels[0]), ch(&i.channels[1])],
-        });
-        self.pending_info = true;
-    }
-
-    fn refused_rate_message(&self, code: NackCode) -> String {
-        format!(
-            "the device at {} refused --rate-hz {} ({code:?}); it accepts 50 to 1000 Hz \
-             if its firmware supports SetRate",
-            self.cfg.path,
-            self.cfg.rate_hz.unwrap_or_default()
-        )
-    }
-}
-
-impl SerialSource {
-    fn text_info(&self, rate: f64, estimated: bool, scale: f64) -> DeviceInfo {
-        let ch = |name: &str| ChannelMeta {
-            scale: 1.0 / scale,
-            unit: if scale == 1.0 { "raw" } else { "text" }.into(),
-            ..ChannelMeta::raw(name)
-        };
-        DeviceInfo {
-            kind: "serial".into(),
-            path: Some(self.cfg.path.clone()),
-            protocol: "text".into(),
-            firmware_version: None,
-            device_id: None,
-            usb_serial_number: self.identity.usb_serial.clone(),
-            usb_product: self.usb_product.clone(),
-            sample_rate_hz: rate,
-            rate_estimated: estimated,
-            channels: [ch("chest"), ch("belly")],
-        }
-    }
-
-    /// In text mode without a given rate: estimate it once enough lines came.
-    fn settle_text_rate(&mut self, scale: f64) {
-        let (Some(first), Some(last)) = (self.text_pending.first(), self.text_pending.last())
-        else {
-            return;
-        };
-        let span = last.0.duration_since(first.0).as_secs_f64();
-        if let Some(rate) = self.cfg.text_rate_hz {
-            self.info = Some(self.text_info(rate, false, scale));
-        } else if span >= TEXT_RATE_WINDOW_S && self.text_pending.len() >= 10 {
-            let rate = text_lines::snap_rate((self.text_pending.len() - 1) as f64 / span);
-            self.info = Some(self.text_info(rate, true, scale));
-        } else {
-            return;
-        }
-        self.pending_info = true;
-        self.pairs
-            .extend(self.text_pending.drain(..).map(|(_, p)| p));
     }
 
     fn deliver(&mut self, sink: &mut dyn BlockSink) {
@@ -416,44 +242,32 @@ impl SerialSource {
         }
     }
 
-    /// Keeps a binary board streaming: `Start` again when it said it is not
-    /// streaming, or when heartbeats come but samples do not.
-    fn keep_streaming(&mut self) -> std::io::Result<()> {
-        if !matches!(self.mode, Some(Mode::Binary)) || self.info.is_none() {
-            return Ok(());
-        }
-        if self.streaming
-            && self.last_sample.elapsed() > self.cfg.restart_after
-            && self.last_start.elapsed() > self.cfg.restart_after
-        {
-            tracing::info!(
-                "{}: heartbeats but no samples; sending Start",
-                self.cfg.path
-            );
-            self.need_start = true;
-        }
-        if self.need_start
-            && self.rate_asked.is_none()
-            && self.last_start.elapsed() >= START_SPACING
-        {
-            self.send_start()?;
-        }
-        Ok(())
+    pub(super) fn close(&mut self) {
+        self.port = None;
+        self.frames.clear();
+        self.pairs.clear();
+        self.raw_info = None;
+        self.streaming = false;
+        self.need_start = false;
+        self.rate_asked = None;
     }
 }
 
-impl Source for SerialSource {
-    fn poll(&mut self, sink: &mut dyn BlockSink, counters: &Counters) -> Result<(), SourceError> {
-        if self.port.is_none() {
-            // First connection: failure is final (wrong path, not a sensor).
-            self.connect(counters)
-                .map_err(|e| SourceError::Fatal(e.to_string()))?;
-        }
+impl SerialSource {
+    /// What a poll does with the bytes of one read: count, decode, act on
+    /// `Info`, deliver blocks to `sink`, keep the board streaming, and tell
+    /// a silent link. Public so that the ingest benchmark drives the real
+    /// code (see [`Self::binary_without_port`]).
+    pub fn ingest(
+        &mut self,
+        bytes: &[u8],
+        sink: &mut dyn BlockSink,
+        counters: &Counters,
+    ) -> Result<(), SourceError> {
         let lost = |e: std::io::Error, path: &str| SourceError::LinkLost(format!("{path}: {e}"));
-        let n = self.read_some().map_err(|e| lost(e, &self.cfg.path))?;
-        if n > 0 {
-            Counters::add(&counters.bytes, n as u64);
-            self.buf_absorb(n, counters);
+        if !bytes.is_empty() {
+            Counters::add(&counters.bytes, bytes.len() as u64);
+            self.absorb(bytes, counters);
         }
         match self.mode {
             Some(Mode::Text { scale }) if self.info.is_none() => self.settle_text_rate(scale),
@@ -479,6 +293,31 @@ impl Source for SerialSource {
             )));
         }
         Ok(())
+    }
+
+    /// A source past the handshake of a binary board, with no port: bytes
+    /// go in through [`Self::ingest`] (benchmarks, tests).
+    pub fn binary_without_port(cfg: SerialConfig) -> Self {
+        let mut s = Self::new(cfg);
+        s.mode = Some(Mode::Binary);
+        s
+    }
+}
+
+impl Source for SerialSource {
+    fn poll(&mut self, sink: &mut dyn BlockSink, counters: &Counters) -> Result<(), SourceError> {
+        if self.port.is_none() {
+            // First connection: failure is final (wrong path, not a sensor).
+            self.connect(counters)
+                .map_err(|e| SourceError::Fatal(e.to_string()))?;
+        }
+        let n = self
+            .read_some()
+            .map_err(|e| SourceError::LinkLost(format!("{}: {e}", self.cfg.path)))?;
+        let bytes = std::mem::take(&mut self.buf);
+        let r = self.ingest(&bytes[..n], sink, counters);
+        self.buf = bytes;
+        r
     }
 
     fn reconnect(&mut self, counters: &Counters) -> Result<(), SourceError> {
@@ -521,25 +360,5 @@ impl Source for SerialSource {
 
     fn describe(&self) -> String {
         self.cfg.path.clone()
-    }
-}
-
-impl SerialSource {
-    fn close(&mut self) {
-        self.port = None;
-        self.frames.clear();
-        self.pairs.clear();
-        self.raw_info = None;
-        self.streaming = false;
-        self.need_start = false;
-        self.rate_asked = None;
-    }
-
-    fn unsupported_message(&self, v: u8) -> String {
-        format!(
-            "device at {} speaks protocol version {v}; this breathband speaks version \
-             {PROTOCOL_VERSION}: update the firmware or the app",
-            self.cfg.path
-        )
     }
 }
