@@ -7,7 +7,7 @@ use breathband::device::virtual_source::{virtual_info, VirtualConfig};
 use breathband::session::journal::Journal;
 use breathband::session::meta::{SessionMeta, SessionStatus};
 use breathband::session::practice::{summarize, Practice};
-use breathband::session::results_csv::{breath_row, window_row, BREATHS_HEADER, WINDOWS_HEADER};
+use breathband::session::results_csv::{breath_row, breaths_header, window_row, windows_header};
 use chrono::{DateTime, Duration};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -89,7 +89,7 @@ fn make(data: &Path, s: Spec) -> PathBuf {
     m.safety_events = s.events;
     m.practice = s.practice.map(|p| p.to_value());
     m.write_atomic(&dir).unwrap();
-    let mut w = WINDOWS_HEADER.as_bytes().to_vec();
+    let mut w = windows_header().into_bytes();
     if let Some((share, rate)) = s.share_rate {
         let mut t = 10.0;
         while t <= s.duration_s {
@@ -98,7 +98,7 @@ fn make(data: &Path, s: Spec) -> PathBuf {
         }
     }
     std::fs::write(dir.join("windows.csv"), w).unwrap();
-    let mut b = BREATHS_HEADER.as_bytes().to_vec();
+    let mut b = breaths_header().into_bytes();
     s.breaths.iter().for_each(|x| breath_row(&mut b, x));
     std::fs::write(dir.join("breaths.csv"), b).unwrap();
     std::fs::write(

@@ -22,6 +22,19 @@ pub enum NoSignalReason {
 }
 
 impl NoSignalReason {
+    /// The reason of a [`Self::name`], if it is one.
+    pub fn from_name(s: &str) -> Option<Self> {
+        [
+            Self::Gap,
+            Self::BandOff,
+            Self::Flat,
+            Self::BreathHold,
+            Self::LowQuality,
+        ]
+        .into_iter()
+        .find(|r| r.name() == s)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             NoSignalReason::Gap => "gap",
@@ -66,6 +79,27 @@ pub struct WindowResult {
     pub reason: Option<NoSignalReason>,
     /// Breathing is fast or deep right now (not yet sustained).
     pub over_breathing: bool,
+}
+
+impl WindowResult {
+    /// A `no_signal` window at `t_s`: no rate, share or phase, for `reason`.
+    pub fn no_signal(t_s: f64, reason: Option<NoSignalReason>) -> Self {
+        Self {
+            t_s,
+            rate_bpm: None,
+            chest_amp: 0.0,
+            belly_amp: 0.0,
+            belly_share: None,
+            phase_deg: None,
+            coherence: 0.0,
+            quality: 0.0,
+            class: Class::NoSignal,
+            label: Class::NoSignal,
+            spectral_class: Class::NoSignal,
+            reason,
+            over_breathing: false,
+        }
+    }
 }
 
 /// One breath, inhale start to next inhale start.

@@ -6,7 +6,7 @@ use crate::analysis::{AnalysisConfig, Gains};
 use crate::device::band_csv::{infer_rate, resolve_input, BandCsvReader, BandRow};
 use crate::device::read_ahead::RowThread;
 use crate::session::meta::SessionMeta;
-use crate::session::results_csv::{window_row, WINDOWS_HEADER};
+use crate::session::results_csv::{window_row, windows_header};
 use crate::session::row_file::RowFile;
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
@@ -135,7 +135,7 @@ fn write_windows_csv(path: &Path, r: &Report) -> anyhow::Result<()> {
     if path.is_file() {
         std::fs::remove_file(path)?;
     }
-    let mut f = RowFile::create(path, WINDOWS_HEADER)?;
+    let mut f = RowFile::create(path, &windows_header())?;
     for w in &r.windows {
         f.push_row(|b| window_row(b, w));
     }

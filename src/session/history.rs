@@ -7,7 +7,8 @@
 use super::journal::Journal;
 use super::meta::{SessionMeta, SessionStatus};
 use super::practice::{self, Comparison, Practice, Slot, Summary};
-use crate::analysis::{Breath, Class, NoSignalReason, WindowResult};
+use super::results_csv::{BreathRow, WindowRow};
+use crate::analysis::{Breath, WindowResult};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -324,69 +325,14 @@ pub fn trends(entries: &[SessionEntry]) -> Vec<Option<Comparison>> {
         .collect()
 }
 
-#[derive(Deserialize)]
-struct WindowRow {
-    t_s: f64,
-    rate_bpm: Option<f64>,
-    chest_amp: f64,
-    belly_amp: f64,
-    belly_share: Option<f64>,
-    phase_deg: Option<f64>,
-    coherence: f64,
-    quality: f64,
-    class: Class,
-    label: Class,
-    reason: Option<String>,
-    over_breathing: u8,
-    /// Absent in sessions recorded before it was written.
-    spectral_class: Option<Class>,
-}
-
-#[derive(Deserialize)]
-struct BreathRow {
-    inhale_start_s: f64,
-    exhale_start_s: f64,
-    end_s: f64,
-    chest_amp: f64,
-    belly_amp: f64,
-    belly_share: f64,
-    phase_deg: Option<f64>,
-    rate_bpm: f64,
-    class: Class,
-}
-
 /// Reads a `windows.csv` back (a missing file is no windows).
 pub fn read_windows(path: &Path) -> Result<Vec<WindowResult>, String> {
-    read_rows(path, |r: WindowRow| WindowResult {
-        t_s: r.t_s,
-        rate_bpm: r.rate_bpm,
-        chest_amp: r.chest_amp,
-        belly_amp: r.belly_amp,
-        belly_share: r.belly_share,
-        phase_deg: r.phase_deg,
-        coherence: r.coherence,
-        quality: r.quality,
-        class: r.class,
-        label: r.label,
-        spectral_class: r.spectral_class.unwrap_or(r.class),
-        reason: r.reason.as_deref().and_then(reason_from_name),
-        over_breathing: r.over_breathing != 0,
-    })
+    read_rows(path, |r: WindowRow| r.into())
 }
 
 /// Reads a `breaths.csv` back (a missing file is no breaths).
 pub fn read_breaths(path: &Path) -> Result<Vec<Breath>, String> {
-    read_rows(path, |r: BreathRow| Breath {
-        inhale_start_s: r.inhale_start_s,
-        exhale_start_s: r.exhale_start_s,
-        end_s: r.end_s,
-        chest_amp: r.chest_amp,
-        belly_amp: r.belly_amp,
-        belly_share: r.belly_share,
-        phase_deg: r.phase_deg,
-        rate_bpm: r.rate_bpm,
-        class: r.class,
-    })
+    read_rows(path, |r: BreathRow| r.into())
 }
 
 /// Parses every row; a bad last row (torn by a crash) is dropped, a bad
@@ -415,23 +361,11 @@ fn read_rows<R: for<'de> Deserialize<'de>, T>(
     Ok(out)
 }
 
-fn reason_from_name(s: &str) -> Option<NoSignalReason> {
-    [
-        NoSignalReason::Gap,
-        NoSignalReason::BandOff,
-        NoSignalReason::Flat,
-        NoSignalReason::BreathHold,
-        NoSignalReason::LowQuality,
-    ]
-    .into_iter()
-    .find(|r| r.name() == s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Breath;
-    use crate::session::results_csv::{breath_row, window_row, BREATHS_HEADER, WINDOWS_HEADER};
+    use crate::analysis::{Breath, Class, NoSignalReason};
+    use crate::session::results_csv::{breath_row, breaths_header, window_row, windows_header};
 
     #[test]
     fn session_names() {
@@ -477,10 +411,10 @@ mod tests {
             rate_bpm: 12.0,
             class: Class::Paradoxical,
         };
-        let mut bytes = WINDOWS_HEADER.as_bytes().to_vec();
+        let mut bytes = windows_header().into_bytes();
         window_row(&mut bytes, &w);
         std::fs::write(d.path().join("w.csv"), &bytes).unwrap();
-        let mut bytes = BREATHS_HEADER.as_bytes().to_vec();
+        let mut bytes = breaths_header().into_bytes();
         breath_row(&mut bytes, &b);
         bytes.extend_from_slice(b"7.0,8.5,1"); // torn by a crash
         std::fs::write(d.path().join("b.csv"), &bytes).unwrap();

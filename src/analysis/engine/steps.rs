@@ -100,24 +100,15 @@ impl Core {
     }
 
     /// A `no_signal` window for a step with no signal to analyse.
-    pub(super) fn no_signal_window(&mut self, t: f64, reason: NoSignalReason, out: &mut impl FnMut(Output)) {
+    pub(super) fn no_signal_window(
+        &mut self,
+        t: f64,
+        reason: NoSignalReason,
+        out: &mut impl FnMut(Output),
+    ) {
         let reason = Some(reason);
         self.safety
             .update(t, None, 0.0, reason, &mut |e| out(Output::Event(e)));
-        out(Output::Window(WindowResult {
-            t_s: t,
-            rate_bpm: None,
-            chest_amp: 0.0,
-            belly_amp: 0.0,
-            belly_share: None,
-            phase_deg: None,
-            coherence: 0.0,
-            quality: 0.0,
-            class: Class::NoSignal,
-            label: Class::NoSignal,
-            spectral_class: Class::NoSignal,
-            reason,
-            over_breathing: false,
-        }));
+        out(Output::Window(WindowResult::no_signal(t, reason)));
     }
 }
