@@ -289,6 +289,66 @@ fn replay_of_a_session_reproduces_its_samples() {
 }
 
 #[test]
+fn unpaced_replay_analyses_every_sample_as_analyze_does() {
+    // 10 minutes at 200 Hz replayed as fast as possible: the drain hands
+    // the analysis blocks of 8192 samples, more than its ring holds; none
+    // may be skipped, so the live windows are exactly the offline ones.
+    let tmp = tempfile::tempdir().unwrap();
+    let sim = tmp.path().join("sim.csv");
+    let out = tmp.path().join("s");
+    let r = run(
+        &[
+            "simulate",
+            "--out",
+            sim.to_str().unwrap(),
+            "--seconds",
+            "600",
+            "--rate-hz",
+            "200",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let r = run(
+        &[
+            "record",
+            "--replay",
+            sim.to_str().unwrap(),
+            "--speed",
+            "0",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let meta = read_meta(&out);
+    assert!(
+        !meta["events"].to_string().contains("fell behind"),
+        "{}",
+        meta["events"]
+    );
+    let offline = tmp.path().join("offline.csv");
+    let r = run(
+        &[
+            "analyze",
+            out.to_str().unwrap(),
+            "--csv",
+            offline.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let live = std::fs::read_to_string(out.join("windows.csv")).unwrap();
+    assert_eq!(
+        live.lines().count(),
+        591,
+        "header, a window a second from 10 s"
+    );
+    assert!(live == std::fs::read_to_string(&offline).unwrap());
+}
+
+#[test]
 fn replay_of_a_malformed_csv_names_the_line() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("bad.csv");

@@ -58,6 +58,11 @@ impl LiveAnalysis {
             .store(tidal.unwrap_or(f64::NAN).to_bits(), Relaxed);
     }
 
+    /// True while the thread runs (it takes input).
+    pub fn is_running(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+
     /// Processes what is still in the input ring, then ends the thread.
     /// Outputs stay in `output` for the caller to drain.
     pub fn finish(&mut self) {

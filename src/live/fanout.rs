@@ -21,6 +21,11 @@ use std::sync::atomic::Ordering::Relaxed;
 pub struct AnalysisPlan {
     pub config: AnalysisConfig,
     pub backlog_s: f64,
+    /// Wait for room in the analysis ring rather than skip samples (the
+    /// CLI: the acquisition ring buffers meanwhile, and a block larger
+    /// than the ring goes in as the analysis drains it). The app never
+    /// waits.
+    pub wait: bool,
 }
 
 /// The fan-out of samples (see the module doc).
@@ -117,7 +122,12 @@ impl Fanout {
             w.samples(s);
         }
         if let Some(a) = self.analysis.as_mut() {
-            self.skipped += (s.len() - a.input.push_slice(s)) as u64;
+            let mut done = a.input.push_slice(s);
+            while self.plan.wait && done < s.len() && a.is_running() {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                done += a.input.push_slice(&s[done..]);
+            }
+            self.skipped += (s.len() - done) as u64;
         }
         if let (Some(av), Some(prod)) = (self.averager.as_mut(), self.display.as_mut()) {
             for x in s {
@@ -236,6 +246,7 @@ mod tests {
         let plan = AnalysisPlan {
             config: AnalysisConfig::default(),
             backlog_s: 0.1,
+            wait: false,
         };
         let mut f = Fanout::new(plan, None);
         f.connect(100.0, &gains);
@@ -268,11 +279,33 @@ mod tests {
     }
 
     #[test]
+    fn a_waiting_fanout_hands_a_block_larger_than_the_ring_to_the_analysis_whole() {
+        let info = device(100.0);
+        let gains = Gains::from_scales(info.scales());
+        // Room for 0.1 s; a block of 20 s.
+        let plan = AnalysisPlan {
+            config: AnalysisConfig::default(),
+            backlog_s: 0.1,
+            wait: true,
+        };
+        let mut f = Fanout::new(plan, None);
+        f.connect(100.0, &gains);
+        f.samples(&samples(0, 2000));
+        f.finish_analysis();
+        let mut windows = 0;
+        f.drain_analysis(|o| windows += matches!(o, Output::Window(_)) as usize);
+        assert_eq!(f.skipped(), 0);
+        // A window a second once the first 10 s are in: all 20 s were seen.
+        assert!(windows >= 10, "{windows}");
+    }
+
+    #[test]
     fn traces_follow_new_gains() {
         let (prod, mut cons) = HeapRb::<DisplayPoint>::new(64).split();
         let plan = AnalysisPlan {
             config: AnalysisConfig::default(),
             backlog_s: 1.0,
+            wait: false,
         };
         let mut f = Fanout::new(plan, Some(prod));
         let info = device(25.0);

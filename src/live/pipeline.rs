@@ -199,6 +199,7 @@ fn app_analysis() -> AnalysisPlan {
             ..Default::default()
         },
         backlog_s: 30.0,
+        wait: false,
     }
 }
 

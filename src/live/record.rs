@@ -79,10 +79,13 @@ pub fn record(
 
     let rate = info.sample_rate_hz;
     let limit = opts.max_seconds.map(|s| (s * rate).round() as u64);
-    // A minute of samples may wait for the analysis thread.
+    // A minute of samples may wait for the analysis thread, and the drain
+    // waits for room rather than skip any (a burst of the 8192-sample
+    // buffer into a smaller ring used to lose the excess).
     let plan = AnalysisPlan {
         config: opts.analysis,
         backlog_s: 60.0,
+        wait: true,
     };
     let mut fan = Fanout::new(plan, None);
     fan.start_recording(w);
