@@ -23,6 +23,7 @@ mod wire;
 pub use decoder::{DecodeError, Decoder, DecoderStats};
 pub use message::{
     ChannelInfo, Frame, Heartbeat, Info, Label, Message, MsgType, NackCode, SampleFlags, Samples,
+    STATUS_STREAMING,
 };
 pub use wire::{crc16, encode_frame, parse_payload, EncodeError};
 

@@ -122,7 +122,7 @@ pub struct Info {
     pub protocol_version: u8,
     pub firmware_version: [u8; 3],
     pub sample_rate_hz: u16,
-    /// Bit 0: streaming.
+    /// Bit 0: streaming ([`STATUS_STREAMING`]).
     pub status: u8,
     pub device_id: [u8; 8],
     /// Channel 0 is the chest band, channel 1 the belly band.
@@ -195,9 +195,26 @@ impl core::fmt::Debug for Samples {
 pub struct Heartbeat {
     pub uptime_ms: u32,
     pub next_index: u32,
-    /// Bit 0: streaming.
+    /// Bit 0: streaming ([`STATUS_STREAMING`]).
     pub status: u8,
     pub overruns: u16,
+}
+
+/// The `status` bit of [`Info`] and [`Heartbeat`] set while the board streams.
+pub const STATUS_STREAMING: u8 = 1 << 0;
+
+impl Info {
+    /// The board says it is streaming.
+    pub fn is_streaming(&self) -> bool {
+        self.status & STATUS_STREAMING != 0
+    }
+}
+
+impl Heartbeat {
+    /// The board says it is streaming.
+    pub fn is_streaming(&self) -> bool {
+        self.status & STATUS_STREAMING != 0
+    }
 }
 
 /// Every message of protocol version 1.

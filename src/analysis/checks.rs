@@ -1,5 +1,6 @@
 //! Short-term signal checks of the engine: movement after removing a line,
-//! and a noise floor measured over the same few seconds.
+//! and a noise floor measured over the same few seconds; and the median the
+//! summaries use.
 
 /// Range of `y` (length `n`) after removing its least-squares line.
 pub fn residual_range(y: impl Iterator<Item = f64> + Clone, n: usize) -> f64 {
@@ -19,6 +20,20 @@ pub fn residual_range(y: impl Iterator<Item = f64> + Clone, n: usize) -> f64 {
             (a.min(r), b.max(r))
         });
     hi - lo
+}
+
+/// Median of `v` (mean of the middle two when even), `None` when empty.
+pub fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        0.5 * (v[m - 1] + v[m])
+    })
 }
 
 /// Smallest and largest of `y` ((inf, -inf) when empty).

@@ -1,6 +1,7 @@
 //! Whole-file analysis for `breathband analyze`: runs the streaming engine
 //! over every sample and gathers its output into one report.
 
+use super::checks::median;
 use super::classify::Class;
 use super::engine::{Engine, Output};
 use super::safety::SafetyEvent;
@@ -99,19 +100,6 @@ impl Collector {
             gains: self.gains,
         }
     }
-}
-
-fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        0.5 * (v[m - 1] + v[m])
-    })
 }
 
 fn fractions(classes: impl Iterator<Item = Class>) -> BTreeMap<&'static str, f64> {

@@ -11,7 +11,7 @@ use super::panels::{breath_strip, gauge, loop_view, status};
 use super::practice::{PracticeFlow, Step};
 use super::settings::Settings;
 use crate::analysis::Output;
-use crate::audio::{AudioOutput, Command, CueStyle};
+use crate::audio::{AudioOutput, Command};
 use crate::live::Pipeline;
 use crate::live::{PipeCmd, PipeMsg};
 use crate::pacer::Pattern;
@@ -308,7 +308,7 @@ impl BreathbandApp {
     }
 
     fn send_sound_settings(&mut self) {
-        let cue = self.settings.cue.parse().unwrap_or(CueStyle::Tone);
+        let cue = self.settings.cue;
         let (volume, muted) = (self.settings.volume, self.settings.muted);
         self.send_audio(Command::SetCue(cue));
         self.send_audio(Command::SetVolume(volume));

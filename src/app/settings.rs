@@ -1,6 +1,7 @@
 //! Settings that persist between runs (eframe storage, RON).
 
 use crate::analysis::Gains;
+use crate::audio::CueStyle;
 use crate::device::virtual_sensor::VirtualParams;
 use crate::device::virtual_source::VirtualConfig;
 use crate::live::SourceChoice;
@@ -20,8 +21,10 @@ pub struct Settings {
     pub traces: TracesView,
     /// Pacer pattern in the `pacer` notation (`6`, `4-7-8`, `4-4-4-4`, ...).
     pub pattern: String,
-    /// `tone` or `chime`.
-    pub cue: String,
+    /// How the cues sound (stored as `tone` or `chime`; an unknown name
+    /// reads as the default).
+    #[serde(deserialize_with = "lenient_cue")]
+    pub cue: CueStyle,
     /// 0..1.
     pub volume: f32,
     pub muted: bool,
@@ -48,7 +51,7 @@ impl Default for Settings {
             source: SourceSettings::default(),
             traces: TracesView::default(),
             pattern: "6".into(),
-            cue: "tone".into(),
+            cue: CueStyle::Tone,
             volume: 0.5,
             muted: false,
             disclaimer_seen: false,
@@ -161,5 +164,31 @@ impl Default for TracesView {
             frozen: None,
             shown_height: 0.0,
         }
+    }
+}
+
+/// A cue style, or the default for a name this version does not know.
+fn lenient_cue<'de, D: serde::Deserializer<'de>>(d: D) -> Result<CueStyle, D::Error> {
+    let s = String::deserialize(d)?;
+    Ok(s.parse().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod cue_tests {
+    use super::*;
+
+    #[test]
+    fn the_cue_is_stored_by_name_and_an_unknown_one_falls_back() {
+        let s = Settings {
+            cue: CueStyle::Chime,
+            ..Default::default()
+        };
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v["cue"], "chime");
+        let back: Settings = serde_json::from_value(v).unwrap();
+        assert_eq!(back.cue, CueStyle::Chime);
+        let old = serde_json::json!({"cue": "bogus", "volume": 0.25});
+        let s: Settings = serde_json::from_value(old).unwrap();
+        assert_eq!((s.cue, s.volume), (CueStyle::Tone, 0.25));
     }
 }

@@ -17,6 +17,20 @@ pub enum CueStyle {
     Chime,
 }
 
+/// Stored by name (`tone`, `chime`), as the settings always were.
+impl serde::Serialize for CueStyle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CueStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl FromStr for CueStyle {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -5,6 +5,7 @@
 
 use super::journal::Journal;
 use super::meta::SessionMeta;
+use crate::analysis::checks::median;
 use crate::analysis::{Breath, Class, EventKind, SafetyEvent, WindowResult};
 use chrono::{DateTime, FixedOffset, Timelike};
 use serde::{Deserialize, Serialize};
@@ -265,19 +266,6 @@ pub fn compare(current: Option<f64>, previous: &[f64]) -> Option<Comparison> {
         difference,
         previous_mean: mean,
         previous_sessions: last.len() as u32,
-    })
-}
-
-fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        0.5 * (v[m - 1] + v[m])
     })
 }
 

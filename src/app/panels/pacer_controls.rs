@@ -1,6 +1,7 @@
 //! Pacer settings: pattern (name or phase lengths), cue style, volume, mute.
 
 use crate::app::settings::Settings;
+use crate::audio::CueStyle;
 use crate::pacer::pattern::NAMED;
 use crate::pacer::Pattern;
 
@@ -49,9 +50,9 @@ pub fn ui(ui: &mut egui::Ui, s: &mut Settings, sound_notice: Option<&str>) -> Op
     };
     ui.horizontal(|ui| {
         ui.label("Cue");
-        for (v, label) in [("tone", "Tone"), ("chime", "Chimes")] {
+        for (v, label) in [(CueStyle::Tone, "Tone"), (CueStyle::Chime, "Chimes")] {
             if ui.selectable_label(s.cue == v, label).clicked() {
-                s.cue = v.to_string();
+                s.cue = v;
                 changed = Some(PacerSetting::Sound);
             }
         }

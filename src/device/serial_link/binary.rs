@@ -84,7 +84,7 @@ impl SerialSource {
         // place while it should be streaming.
         let rate_was_set = self.rate_asked.take().is_some();
         self.publish(&i);
-        if (self.streaming || rate_was_set) && i.status & 1 == 0 {
+        if (self.streaming || rate_was_set) && !i.is_streaming() {
             tracing::info!("{}: board is not streaming; sending Start", self.cfg.path);
             self.need_start = true;
         }

@@ -222,7 +222,7 @@ impl SerialSource {
                 Message::Heartbeat(hb) => {
                     self.last_valid = Instant::now();
                     if self.streaming
-                        && hb.status & 1 == 0
+                        && !hb.is_streaming()
                         && self.last_start.elapsed() > START_GRACE
                     {
                         self.need_start = true;
