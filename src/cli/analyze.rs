@@ -71,8 +71,8 @@ fn session_gains(input: &Path) -> Gains {
     let Ok(meta) = SessionMeta::read(input) else {
         return Gains::default();
     };
-    serde_json::from_value::<Gains>(serde_json::Value::Object(meta.calibration.clone()))
-        .unwrap_or_else(|_| Gains::from_scales(meta.source.scales()))
+    meta.calibration
+        .unwrap_or_else(|| Gains::from_scales(meta.source.scales()))
 }
 
 /// Runs the engine over a whole file.

@@ -1,6 +1,7 @@
 //! `session.json`: what a session was, written atomically while it runs.
 
 use crate::acquisition::CounterSnapshot;
+use crate::analysis::Gains;
 use crate::device::DeviceInfo;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
@@ -57,9 +58,15 @@ pub struct SessionMeta {
     pub end_reason: Option<String>,
     pub source: DeviceInfo,
     pub sample_rate_hz: f64,
-    /// Per-band gains from calibration (empty until calibrated).
-    #[serde(default)]
-    pub calibration: serde_json::Map<String, serde_json::Value>,
+    /// The band gains in use: set when the folder is created, updated by a
+    /// calibration during the session. A session.json without usable gains
+    /// (an empty or foreign `calibration`) still loads, with none.
+    #[serde(
+        default,
+        deserialize_with = "lenient_gains",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub calibration: Option<Gains>,
     pub counters: CounterSnapshot,
     pub samples_written: u64,
     /// Session time of the last sample written.
@@ -91,7 +98,7 @@ impl SessionMeta {
             end_reason: None,
             sample_rate_hz: source.sample_rate_hz,
             source,
-            calibration: Default::default(),
+            calibration: None,
             counters: CounterSnapshot::default(),
             samples_written: 0,
             duration_s: 0.0,
@@ -130,5 +137,45 @@ impl SessionMeta {
         let p = dir.join("session.json");
         let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))
+    }
+}
+
+/// Gains if the value is a valid set of them, else none.
+fn lenient_gains<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Gains>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(v).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// session.json as `breathband record --virtual` wrote it at d1f94f0.
+    const OLD: &str = include_str!("../../tests/fixtures/session_d1f94f0.json");
+
+    #[test]
+    fn a_session_json_of_the_previous_release_loads_with_its_gains() {
+        let m: SessionMeta = serde_json::from_str(OLD).unwrap();
+        let g = m.calibration.clone().expect("gains");
+        assert_eq!((g.chest, g.belly), (1.0, 1.0));
+        assert_eq!((g.method.as_str(), g.unit.as_str()), ("raw", "counts"));
+        assert_eq!(m.status, SessionStatus::Complete);
+        // Written back, the calibration keeps its shape.
+        let v = serde_json::to_value(&m).unwrap();
+        let old: serde_json::Value = serde_json::from_str(OLD).unwrap();
+        assert_eq!(v["calibration"], old["calibration"]);
+    }
+
+    #[test]
+    fn empty_or_foreign_gains_load_as_none() {
+        let mut old: serde_json::Value = serde_json::from_str(OLD).unwrap();
+        for c in [serde_json::json!({}), serde_json::json!({"chest": "x"})] {
+            old["calibration"] = c;
+            let m: SessionMeta = serde_json::from_value(old.clone()).unwrap();
+            assert_eq!(m.calibration, None);
+        }
+        old.as_object_mut().unwrap().remove("calibration");
+        let m: SessionMeta = serde_json::from_value(old).unwrap();
+        assert_eq!(m.calibration, None);
     }
 }

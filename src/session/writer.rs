@@ -70,9 +70,7 @@ impl SessionWriter {
             }
         };
         let mut meta = SessionMeta::new(info.clone(), start);
-        if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(gains) {
-            meta.calibration = m;
-        }
+        meta.calibration = Some(gains.clone());
         let files = (|| -> std::io::Result<(SamplesCsvWriter, ResultsCsv)> {
             meta.write_atomic(&dir)?;
             Ok((
@@ -98,9 +96,7 @@ impl SessionWriter {
     /// Records new band gains (a calibration during the session) in
     /// `session.json` (written at the next flush).
     pub fn set_gains(&mut self, gains: &Gains) {
-        if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(gains) {
-            self.meta.calibration = m;
-        }
+        self.meta.calibration = Some(gains.clone());
     }
 
     /// Session time of the newest sample written, s.
