@@ -622,7 +622,7 @@ impl BreathbandApp {
 
     /// Lays out every panel. Called each frame by eframe and by the tests.
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        if let Some(a) = &self.audio {
+        if let Some(a) = self.audio.as_mut() {
             self.audio_notice = a.status().notice();
         }
         let ctx = ui.ctx().clone();

@@ -4,7 +4,7 @@
 //! and a missing or vanishing device never blocks or panics the UI.
 
 use super::command::Command;
-use super::status::{AudioStatus, Shared};
+use super::status::{self, AudioStatus, Shared};
 use super::stream::{self, Live};
 use super::synth::{Synth, SynthSettings};
 use ringbuf::traits::{Consumer, Producer, Split};
@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 /// Commands waiting for the audio thread.
 const QUEUE: usize = 64;
+/// Status changes that may wait for the UI to read them (a handful a session).
+const STATUS_QUEUE: usize = 16;
 /// The audio thread looks for stream errors at least this often.
 const POLL: Duration = Duration::from_millis(200);
 /// How long dropping an `AudioOutput` waits for the thread to close the device.
@@ -34,13 +36,19 @@ pub struct QueueFull;
 pub struct AudioOutput {
     commands: HeapProd<Command>,
     shared: Arc<Shared>,
+    /// Statuses from the audio thread, and the newest one read.
+    statuses: HeapCons<AudioStatus>,
+    last: AudioStatus,
     thread: Option<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for AudioOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AudioOutput")
-            .field("status", &self.status())
+            .field(
+                "status",
+                &status::current(self.shared.status_code(), &self.last),
+            )
             .finish()
     }
 }
@@ -70,6 +78,7 @@ impl AudioOutput {
     /// Starts the audio thread with a way to open streams.
     pub(crate) fn spawn(settings: SynthSettings, open_fn: Box<OpenFn>, stall: Duration) -> Self {
         let (commands, ui) = HeapRb::<Command>::new(QUEUE).split();
+        let (status_tx, statuses) = HeapRb::<AudioStatus>::new(STATUS_QUEUE).split();
         let shared = Arc::new(Shared::default());
         let s = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
@@ -78,6 +87,7 @@ impl AudioOutput {
                 // Built here: the stream it will hold stays on this thread.
                 AudioThread {
                     shared: s,
+                    statuses: status_tx,
                     ui,
                     mirror: Mirror {
                         settings,
@@ -90,18 +100,20 @@ impl AudioOutput {
                 }
                 .run()
             });
+        let mut last = AudioStatus::Opening;
         let thread = match thread {
             Ok(t) => Some(t),
             Err(e) => {
-                shared.set_status(AudioStatus::NoDevice(format!(
-                    "cannot start the audio thread: {e}"
-                )));
+                last = AudioStatus::NoDevice(format!("cannot start the audio thread: {e}"));
+                shared.set_status(&last);
                 None
             }
         };
         Self {
             commands,
             shared,
+            statuses,
+            last,
             thread,
         }
     }
@@ -116,8 +128,12 @@ impl AudioOutput {
     }
 
     /// State of the output; [`AudioStatus::notice`] gives the text to show.
-    pub fn status(&self) -> AudioStatus {
-        self.shared.status()
+    /// Never blocks: reads what the audio thread sent since the last call.
+    pub fn status(&mut self) -> AudioStatus {
+        while let Some(s) = self.statuses.try_pop() {
+            self.last = s;
+        }
+        status::current(self.shared.status_code(), &self.last)
     }
 
     /// Frames rendered by the current stream (the played-sample clock; the
@@ -216,6 +232,7 @@ pub(crate) type OpenFn =
 /// The audio thread's state.
 struct AudioThread {
     shared: Arc<Shared>,
+    statuses: HeapProd<AudioStatus>,
     ui: HeapCons<Command>,
     mirror: Mirror,
     open_fn: Box<OpenFn>,
@@ -227,6 +244,13 @@ struct AudioThread {
 }
 
 impl AudioThread {
+    /// Publishes a new status: its code at once, the whole of it (with the
+    /// reason) through the ring to the UI.
+    fn report(&mut self, s: AudioStatus) {
+        self.shared.set_status(&s);
+        let _ = self.statuses.try_push(s);
+    }
+
     /// Closes any stream and opens the default device.
     fn open(&mut self) -> Result<(), String> {
         drop(self.live.take());
@@ -235,7 +259,7 @@ impl AudioThread {
         self.shared
             .sample_rate
             .store(live.sample_rate, Ordering::Relaxed);
-        self.shared.set_status(AudioStatus::Playing);
+        self.report(AudioStatus::Playing);
         self.progress = (self.shared.frames.load(Ordering::Relaxed), Instant::now());
         self.live = Some(live);
         Ok(())
@@ -270,12 +294,12 @@ impl AudioThread {
     fn run(mut self) {
         if let Err(reason) = self.open() {
             tracing::warn!("{reason}; the pacer carries on without sound");
-            self.shared.set_status(AudioStatus::NoDevice(reason));
+            self.report(AudioStatus::NoDevice(reason));
         }
         while !self.shared.shutdown.load(Ordering::Relaxed) {
             if self.shared.reopen.swap(false, Ordering::Relaxed) {
                 if let Err(reason) = self.open() {
-                    self.shared.set_status(AudioStatus::NoDevice(reason));
+                    self.report(AudioStatus::NoDevice(reason));
                 }
             }
             forward(&mut self.ui, &mut self.mirror, self.live.as_mut());
@@ -283,7 +307,7 @@ impl AudioThread {
                 // Close the dead stream, then try the default device once more.
                 if let Err(again) = self.open() {
                     tracing::warn!("audio output lost: {reason} ({again})");
-                    self.shared.set_status(AudioStatus::DeviceLost(reason));
+                    self.report(AudioStatus::DeviceLost(reason));
                 }
             }
             std::thread::park_timeout(POLL);
@@ -301,7 +325,7 @@ impl AudioThread {
             }
         }
         drop(self.live.take());
-        self.shared.set_status(AudioStatus::Closed);
+        self.report(AudioStatus::Closed);
     }
 }
 
@@ -361,7 +385,7 @@ mod tests {
         (out, f)
     }
 
-    fn wait_until(out: &AudioOutput, want: impl Fn(&AudioStatus) -> bool) -> AudioStatus {
+    fn wait_until(out: &mut AudioOutput, want: impl Fn(&AudioStatus) -> bool) -> AudioStatus {
         let until = Instant::now() + Duration::from_secs(5);
         loop {
             let s = out.status();
@@ -374,9 +398,9 @@ mod tests {
 
     #[test]
     fn lost_device_is_reported_and_reopen_recovers() {
-        let (out, f) = fake(&[true, false, true], Duration::from_secs(60));
+        let (mut out, f) = fake(&[true, false, true], Duration::from_secs(60));
         assert_eq!(
-            wait_until(&out, |s| *s == AudioStatus::Playing),
+            wait_until(&mut out, |s| *s == AudioStatus::Playing),
             AudioStatus::Playing
         );
         assert_eq!(out.sample_rate(), Some(48_000));
@@ -391,7 +415,7 @@ mod tests {
             "USB headset unplugged",
         ))
         .unwrap();
-        let s = wait_until(&out, |s| matches!(s, AudioStatus::DeviceLost(_)));
+        let s = wait_until(&mut out, |s| matches!(s, AudioStatus::DeviceLost(_)));
         assert_eq!(s, AudioStatus::DeviceLost("USB headset unplugged".into()));
         assert!(s.notice().unwrap().contains("unplugged"));
         assert_eq!(out.sample_rate(), None);
@@ -399,7 +423,7 @@ mod tests {
         // Plugged back: a retry brings the sound back.
         out.reopen();
         assert_eq!(
-            wait_until(&out, |s| *s == AudioStatus::Playing),
+            wait_until(&mut out, |s| *s == AudioStatus::Playing),
             AudioStatus::Playing
         );
         out.close();
@@ -408,12 +432,12 @@ mod tests {
 
     #[test]
     fn a_stream_that_stops_calling_back_counts_as_lost() {
-        let (out, _f) = fake(&[true, false], Duration::from_millis(300));
+        let (mut out, _f) = fake(&[true, false], Duration::from_millis(300));
         assert_eq!(
-            wait_until(&out, |s| *s == AudioStatus::Playing),
+            wait_until(&mut out, |s| *s == AudioStatus::Playing),
             AudioStatus::Playing
         );
-        let s = wait_until(&out, |s| matches!(s, AudioStatus::DeviceLost(_)));
+        let s = wait_until(&mut out, |s| matches!(s, AudioStatus::DeviceLost(_)));
         assert_eq!(
             s,
             AudioStatus::DeviceLost("the audio device stopped taking sound".into())
@@ -423,7 +447,7 @@ mod tests {
     #[test]
     fn no_device_at_start_and_commands_still_taken() {
         let (mut out, _f) = fake(&[false], Duration::from_secs(60));
-        let s = wait_until(&out, |s| matches!(s, AudioStatus::NoDevice(_)));
+        let s = wait_until(&mut out, |s| matches!(s, AudioStatus::NoDevice(_)));
         assert_eq!(s, AudioStatus::NoDevice("unplugged".into()));
         for i in 0..1000 {
             // The thread drains the queue; a full queue is an error, not a block.

@@ -1,8 +1,8 @@
-//! What the audio thread shares with the UI: the output status and the
-//! clocks, in atomics the UI can poll every frame.
+//! What the audio thread shares with the UI: the output status (a code in
+//! an atomic; the full status, with its reason, through a small ring to
+//! the UI) and the clocks, in atomics the UI can poll every frame.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
-use std::sync::Mutex;
 
 /// State of the audio output, for the notice in the UI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +29,7 @@ impl AudioStatus {
         }
     }
 
-    fn code(&self) -> u8 {
+    pub(crate) fn code(&self) -> u8 {
         match self {
             AudioStatus::Opening => 0,
             AudioStatus::Playing => 1,
@@ -40,12 +40,10 @@ impl AudioStatus {
     }
 }
 
-/// Shared between the UI, the audio thread and the callback. The callback
-/// touches only the atomics; the reason text is for the two others.
+/// Shared between the UI, the audio thread and the callback (atomics only).
 #[derive(Debug)]
 pub(crate) struct Shared {
     status: AtomicU8,
-    reason: Mutex<String>,
     /// Frames rendered by the current stream.
     pub frames: AtomicU64,
     /// Sample rate of the current stream, 0 when none.
@@ -60,7 +58,6 @@ impl Default for Shared {
     fn default() -> Self {
         Self {
             status: AtomicU8::new(0),
-            reason: Mutex::new(String::new()),
             frames: AtomicU64::new(0),
             sample_rate: AtomicU32::new(0),
             pacer_time: AtomicU64::new(f64::NAN.to_bits()),
@@ -71,11 +68,8 @@ impl Default for Shared {
 }
 
 impl Shared {
-    pub fn set_status(&self, s: AudioStatus) {
-        if let AudioStatus::NoDevice(r) | AudioStatus::DeviceLost(r) = &s {
-            let mut reason = self.reason.lock().unwrap_or_else(|e| e.into_inner());
-            reason.clone_from(r);
-        }
+    /// Publishes the code of `s` (and clears the clocks unless playing).
+    pub fn set_status(&self, s: &AudioStatus) {
         if !matches!(s, AudioStatus::Playing) {
             self.sample_rate.store(0, Ordering::Relaxed);
             self.pacer_time.store(f64::NAN.to_bits(), Ordering::Relaxed);
@@ -83,20 +77,45 @@ impl Shared {
         self.status.store(s.code(), Ordering::Release);
     }
 
-    pub fn status(&self) -> AudioStatus {
-        let code = self.status.load(Ordering::Acquire);
-        let reason = || {
-            self.reason
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone()
-        };
-        match code {
-            0 => AudioStatus::Opening,
-            1 => AudioStatus::Playing,
-            2 => AudioStatus::NoDevice(reason()),
-            3 => AudioStatus::DeviceLost(reason()),
-            _ => AudioStatus::Closed,
-        }
+    /// The status code last published.
+    pub fn status_code(&self) -> u8 {
+        self.status.load(Ordering::Acquire)
+    }
+}
+
+/// The UI's view of the status: the statuses the audio thread sent, the
+/// newest kept. Should the ring have overflowed (a UI that has not polled
+/// through many changes), the published code still wins, with a generic
+/// reason.
+pub(crate) fn current(code: u8, last: &AudioStatus) -> AudioStatus {
+    if last.code() == code {
+        return last.clone();
+    }
+    let why = || "the audio output is unusable (see the log)".to_string();
+    match code {
+        0 => AudioStatus::Opening,
+        1 => AudioStatus::Playing,
+        2 => AudioStatus::NoDevice(why()),
+        3 => AudioStatus::DeviceLost(why()),
+        _ => AudioStatus::Closed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_status_read_is_shown_and_the_published_code_wins() {
+        let lost = AudioStatus::DeviceLost("USB headset unplugged".into());
+        assert_eq!(current(lost.code(), &lost), lost);
+        // The ring overflowed: the code says playing again.
+        assert_eq!(current(1, &lost), AudioStatus::Playing);
+        // ... or no device, whose reason did not arrive.
+        let s = current(2, &AudioStatus::Playing);
+        assert!(
+            matches!(&s, AudioStatus::NoDevice(r) if r.contains("see the log")),
+            "{s:?}"
+        );
     }
 }
