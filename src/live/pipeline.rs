@@ -173,7 +173,7 @@ impl Pipeline {
 impl Drop for Pipeline {
     /// Signals the thread to stop; does not wait for it.
     fn drop(&mut self) {
-        self.stop.store(true, Relaxed);
+        self.stop();
     }
 }
 

@@ -182,11 +182,17 @@ impl SerialSource {
         }
     }
 
+    /// Runs `f` on the first `n` bytes read into `self.buf`.
+    fn with_read<R>(&mut self, n: usize, f: impl FnOnce(&mut Self, &[u8]) -> R) -> R {
+        let bytes = std::mem::take(&mut self.buf);
+        let r = f(self, &bytes[..n]);
+        self.buf = bytes;
+        r
+    }
+
     /// Absorbs the first `n` bytes of `self.buf` (the handshake's reads).
     pub(super) fn buf_absorb(&mut self, n: usize, counters: &Counters) {
-        let bytes = std::mem::take(&mut self.buf);
-        self.absorb(&bytes[..n], counters);
-        self.buf = bytes;
+        self.with_read(n, |s, b| s.absorb(b, counters));
     }
 
     /// Decodes bytes into `self.frames` / `self.pairs` (not yet delivered).
@@ -314,10 +320,7 @@ impl Source for SerialSource {
         let n = self
             .read_some()
             .map_err(|e| SourceError::LinkLost(format!("{}: {e}", self.cfg.path)))?;
-        let bytes = std::mem::take(&mut self.buf);
-        let r = self.ingest(&bytes[..n], sink, counters);
-        self.buf = bytes;
-        r
+        self.with_read(n, |s, b| s.ingest(b, sink, counters))
     }
 
     fn reconnect(&mut self, counters: &Counters) -> Result<(), SourceError> {
