@@ -18,5 +18,6 @@ pub mod device;
 pub mod live;
 pub mod outbox;
 pub mod pacer;
+pub mod practice;
 pub mod sample;
 pub mod session;

@@ -443,7 +443,7 @@ fn lengthen_keeps_its_target_and_ramp_and_starts_near_the_measured_rate() {
 #[test]
 fn the_traces_keep_a_usable_height_and_the_view_scrolls() {
     let mut app = app_with(window(0.7, 0.0, Class::Belly));
-    app.practice_pending = false;
+    app.demo.start_when_connected = false;
     let mut h = Harness::builder()
         .with_size(egui::vec2(1000.0, 560.0))
         .build_ui_state(|ui, app: &mut BreathbandApp| app.show(ui), app);

@@ -4,9 +4,9 @@
 //! seconds; the session folder is written by the same writer as `record`.
 
 use breathband::app::panels::source_picker::SourceKind;
-use breathband::app::practice::Step;
 use breathband::app::settings::Settings;
 use breathband::app::BreathbandApp;
+use breathband::practice::flow::Step;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use std::path::{Path, PathBuf};
@@ -76,7 +76,7 @@ fn until(
         assert!(
             t.elapsed().as_secs_f64() < secs,
             "timed out; step {:?}",
-            h.state().practice.as_ref().map(|f| f.step)
+            h.state().practice().map(|f| f.step)
         );
         h.step();
         std::thread::sleep(Duration::from_millis(20));
@@ -85,7 +85,7 @@ fn until(
 }
 
 fn step(a: &BreathbandApp) -> Option<Step> {
-    a.practice.as_ref().map(|f| f.step)
+    a.practice().map(|f| f.step)
 }
 
 /// From the prepare step (journal done) through the band check to the
@@ -95,7 +95,7 @@ fn into_calibration(h: &mut Harness<'static, BreathbandApp>) {
     h.get_by_label("Ready: check the bands").click();
     h.step();
     until(h, 30.0, |a| {
-        breathband::app::practice::band_check(a.data.window.as_ref()).ok
+        breathband::practice::checks::band_check(a.data.window.as_ref()).ok
     });
     h.get_by_label("Bands are fine: next").click();
     h.step();
@@ -151,7 +151,7 @@ fn belly_session_ends_belly_dominant_with_its_files_on_disk() {
     assert!(h.state().pacer.is_some(), "the pacer runs during practice");
     until(&mut h, 40.0, |a| step(a) == Some(Step::Summary));
     h.get_by_label("Mostly: Belly breathing");
-    let f = h.state().practice.clone().unwrap();
+    let f = h.state().practice().cloned().unwrap();
     assert!(
         f.practised_s >= 180.0 && f.practised_s < 182.0,
         "{}",
@@ -165,7 +165,7 @@ fn belly_session_ends_belly_dominant_with_its_files_on_disk() {
     // Close writes the record and closes the folder.
     h.get_by_label("Close").click();
     h.step();
-    assert!(h.state().practice.is_none());
+    assert!(h.state().practice().is_none());
     until(&mut h, 10.0, |a| a.data.recorded.is_some());
     let dir = session_dir(tmp.path());
     let m = meta(&dir);
@@ -194,7 +194,7 @@ fn chest_session_ends_chest_dominant_with_the_matching_advice() {
     let mut h = harness(app(tmp.path(), "0.25"));
     into_practice(&mut h);
     until(&mut h, 20.0, |a| {
-        a.practice.as_ref().is_some_and(|f| f.feedback.is_some())
+        a.practice().is_some_and(|f| f.feedback.is_some())
     });
     h.get_by_label_contains("Your chest is moving: let the belly lead");
     until(&mut h, 40.0, |a| step(a) == Some(Step::Summary));
@@ -217,7 +217,7 @@ fn dizziness_stop_saves_and_marks_the_session() {
     let mut h = harness(app(tmp.path(), "0.7"));
     into_practice(&mut h);
     until(&mut h, 10.0, |a| {
-        a.practice.as_ref().is_some_and(|f| f.practised_s > 20.0)
+        a.practice().is_some_and(|f| f.practised_s > 20.0)
     });
     h.get_by_label_contains("Stop - I feel dizzy / uncomfortable")
         .click();
@@ -309,13 +309,7 @@ fn escape_stops_the_session_but_not_while_typing_a_note() {
     h.step();
     assert_eq!(step(h.state()), Some(Step::Stopped));
     assert_eq!(
-        h.state()
-            .practice
-            .as_ref()
-            .unwrap()
-            .journal_before
-            .note
-            .as_deref(),
+        h.state().practice().unwrap().journal_before.note.as_deref(),
         Some("stiff")
     );
 }
@@ -330,7 +324,7 @@ fn journal_round_trips_into_the_session_and_the_history() {
     // Fill the journal before: neck pain 6, tension 4 (sliders, set
     // directly), not dizzy and a note (through the widgets).
     {
-        let f = h.state_mut().practice.as_mut().unwrap();
+        let f = h.state_mut().runner.flow_mut().unwrap();
         f.journal_before.neck_pain = Some(6);
         f.journal_before.tension = Some(4);
     }
@@ -344,8 +338,8 @@ fn journal_round_trips_into_the_session_and_the_history() {
     until(&mut h, 60.0, |a| step(a) == Some(Step::Summary));
     // The journal after, entered on the summary, is saved on Close.
     h.state_mut()
-        .practice
-        .as_mut()
+        .runner
+        .flow_mut()
         .unwrap()
         .journal_after
         .neck_pain = Some(3);
@@ -442,8 +436,8 @@ fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
     into_calibration(&mut h);
     h.get_by_label("Measure now (30 s)").click();
     h.step();
-    let since = match &h.state().practice.as_ref().unwrap().calibration {
-        breathband::app::practice::Calibration::Measuring { since_s, .. } => *since_s,
+    let since = match &h.state().practice().unwrap().calibration {
+        breathband::practice::flow::Calibration::Measuring { since_s, .. } => *since_s,
         c => panic!("not measuring: {c:?}"),
     };
     assert!(
@@ -451,10 +445,10 @@ fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
         "the side-by-side part is over: {since}"
     );
     until(&mut h, 30.0, |a| {
-        a.practice.as_ref().is_some_and(|f| {
+        a.practice().is_some_and(|f| {
             matches!(
                 f.calibration,
-                breathband::app::practice::Calibration::Measured(_)
+                breathband::practice::flow::Calibration::Measured(_)
             )
         })
     });
@@ -469,14 +463,7 @@ fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
     let g = h.state().data.gains.clone();
     assert!((g.belly / g.chest - 0.5).abs() < 0.05, "{g:?}");
     until(&mut h, 90.0, |a| step(a) == Some(Step::Summary));
-    let share = h
-        .state()
-        .practice
-        .as_ref()
-        .unwrap()
-        .summary()
-        .belly_share
-        .unwrap();
+    let share = h.state().practice().unwrap().summary().belly_share.unwrap();
     assert!((share - 0.75).abs() < 0.04, "calibrated share {share}");
     h.get_by_label("Close").click();
     h.step();

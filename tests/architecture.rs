@@ -13,9 +13,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("outbox", &[]),
     ("pacer", &[]),
     ("analysis", &["sample"]),
+    ("practice", &["analysis", "sample"]),
     ("device", &["sample", "pacer"]),
     ("acquisition", &["device", "outbox", "sample"]),
-    ("session", &["acquisition", "analysis", "device", "sample"]),
+    (
+        "session",
+        &["acquisition", "analysis", "device", "practice", "sample"],
+    ),
     (
         "live",
         &[
@@ -23,6 +27,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "analysis",
             "device",
             "outbox",
+            "practice",
             "sample",
             "session",
         ],

@@ -4,9 +4,10 @@
 
 use breathband::analysis::{Breath, Class, EventKind, SafetyEvent, WindowResult};
 use breathband::device::virtual_source::{virtual_info, VirtualConfig};
-use breathband::session::journal::Journal;
+use breathband::practice::journal::Journal;
+use breathband::practice::record::Practice;
+use breathband::practice::summary::summarize;
 use breathband::session::meta::{SessionMeta, SessionStatus};
-use breathband::session::practice::{summarize, Practice};
 use breathband::session::results_csv::{breath_row, breaths_header, window_row, windows_header};
 use chrono::{DateTime, Duration};
 use serde_json::Value;
@@ -87,7 +88,7 @@ fn make(data: &Path, s: Spec) -> PathBuf {
     m.updated_utc = start + Duration::seconds(s.duration_s as i64);
     m.end_utc = (s.status != SessionStatus::Recording).then_some(m.updated_utc);
     m.safety_events = s.events;
-    m.practice = s.practice.map(|p| p.to_value());
+    m.practice = s.practice;
     m.write_atomic(&dir).unwrap();
     let mut w = windows_header().into_bytes();
     if let Some((share, rate)) = s.share_rate {

@@ -1,11 +1,10 @@
 //! The history the app shows: sessions, the adherence calendar, trends.
-//! Read on a helper thread (it scans session folders) and handed over
-//! through a channel, so the UI never waits on the disk.
+//! Read by a background job (it scans session folders), so the UI never
+//! waits on the disk.
 
 use crate::session::adherence::{attempt, calendar, Calendar};
 use crate::session::history::{list_sessions, SessionEntry};
-use std::path::PathBuf;
-use std::sync::mpsc::{channel, Receiver};
+use std::path::Path;
 
 /// Weeks shown in the calendar.
 pub const WEEKS: u32 = 4;
@@ -38,15 +37,10 @@ impl History {
     }
 }
 
-/// Loads the history of `data_dir` on a helper thread.
-pub fn load(data_dir: PathBuf) -> Receiver<Result<History, String>> {
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        let now = chrono::Utc::now();
-        let r = list_sessions(&data_dir, now)
-            .map(|e| History::new(e, chrono::Local::now().fixed_offset()))
-            .map_err(|e| e.to_string());
-        let _ = tx.send(r);
-    });
-    rx
+/// Reads the history of `data_dir` (on a helper thread: it scans folders).
+pub fn load(data_dir: &Path) -> Result<History, String> {
+    let now = chrono::Utc::now();
+    list_sessions(data_dir, now)
+        .map(|e| History::new(e, chrono::Local::now().fixed_offset()))
+        .map_err(|e| e.to_string())
 }

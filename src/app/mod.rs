@@ -3,16 +3,23 @@
 //! analysis and audio run on their own threads. Imports every layer below
 //! (the live pipeline, session, audio, ...); never the CLI.
 
+mod actions;
 pub mod breathband_app;
+pub mod calibrations;
+pub mod command;
+pub mod connection;
 pub mod history;
+pub mod jobs;
 pub mod live_data;
 pub mod pacer_run;
 pub mod panels;
-pub mod practice;
+pub mod screenshot;
 pub mod settings;
+mod sound;
 pub mod style;
 
-pub use breathband_app::{BreathbandApp, ScreenshotPlan};
+pub use breathband_app::BreathbandApp;
+pub use screenshot::ScreenshotPlan;
 use settings::Settings;
 
 /// How to start the app.
@@ -86,11 +93,11 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
             if let Some(m) = opts.practice_minutes {
                 app.settings.practice_minutes = m;
             }
-            app.practice_stop_at = opts.practice_stop_at;
-            app.practice_show_calibration = opts.practice_show_calibration;
+            app.demo.stop_at = opts.practice_stop_at;
+            app.demo.show_calibration = opts.practice_show_calibration;
             if let Some(auto) = opts.practice {
-                app.practice_auto = auto;
-                app.practice_pending = true;
+                app.demo.auto = auto;
+                app.demo.start_when_connected = true;
             }
             Ok(Box::new(app))
         }),

@@ -1,12 +1,10 @@
 //! Settings that persist between runs (eframe storage, RON).
 
-use crate::analysis::Gains;
 use crate::audio::CueStyle;
 use crate::device::virtual_sensor::VirtualParams;
 use crate::device::virtual_source::VirtualConfig;
 use crate::live::SourceChoice;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Key of the settings in eframe's storage.
@@ -34,15 +32,7 @@ pub struct Settings {
     pub practice_minutes: f64,
     /// Band gains measured side by side, by sensor (its device id), reused
     /// by later sessions with the same sensor.
-    pub calibrations: BTreeMap<String, SavedCalibration>,
-}
-
-/// A side-by-side calibration kept for one sensor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SavedCalibration {
-    pub gains: Gains,
-    /// Local date it was measured (`2026-11-30`).
-    pub measured_on: String,
+    pub calibrations: super::calibrations::Calibrations,
 }
 
 impl Default for Settings {
@@ -56,7 +46,7 @@ impl Default for Settings {
             muted: false,
             disclaimer_seen: false,
             practice_minutes: 5.0,
-            calibrations: BTreeMap::new(),
+            calibrations: Default::default(),
         }
     }
 }

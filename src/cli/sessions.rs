@@ -62,7 +62,7 @@ pub fn run(a: SessionsArgs, explicit_dir: Option<&Path>) -> anyhow::Result<()> {
 }
 
 /// One session for `--json` (see the README for the fields).
-fn session_json(e: &SessionEntry, trend: &Option<crate::session::practice::Comparison>) -> Value {
+fn session_json(e: &SessionEntry, trend: &Option<crate::practice::trends::Comparison>) -> Value {
     let s = e.summary.as_ref();
     let (before, after) = (e.journal_before(), e.journal_after());
     json!({

@@ -60,7 +60,7 @@ pub enum PipeCmd {
     /// Write everything from now on into a new session folder.
     StartRecording(SessionTarget),
     /// Replace the practice record in `session.json` (written at the next flush).
-    SetPractice(serde_json::Value),
+    SetPractice(Box<crate::practice::record::Practice>),
     /// Close the session folder.
     StopRecording {
         status: SessionStatus,

@@ -316,7 +316,7 @@ fn command(
         },
         PipeCmd::SetPractice(v) => {
             if let Some(w) = fan.recording() {
-                w.meta.practice = Some(v);
+                w.meta.practice = Some(*v);
             }
         }
         PipeCmd::SetBaseline(b) => {
@@ -402,7 +402,11 @@ mod tests {
         });
         std::thread::sleep(Duration::from_millis(700));
         // The last practice record, sent in the same frame as the drop.
-        p.command(PipeCmd::SetPractice(serde_json::json!({"slot": "last"})));
+        let last = crate::practice::record::Practice {
+            pattern: Some("last".into()),
+            ..Default::default()
+        };
+        p.command(PipeCmd::SetPractice(Box::new(last.clone())));
         let t = Instant::now();
         drop(p);
         assert!(
@@ -426,7 +430,7 @@ mod tests {
         assert!(t.elapsed() >= stop_takes);
         assert_eq!(meta.status, SessionStatus::Complete);
         assert!(meta.samples_written > 0);
-        assert_eq!(meta.practice, Some(serde_json::json!({"slot": "last"})));
+        assert_eq!(meta.practice, Some(last));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! the date of `now` in the viewer's offset.
 
 use super::history::{SessionEntry, Status};
-use super::practice::Slot;
+use crate::practice::record::{Slot, EVENING_FROM_HOUR};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Timelike};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -105,9 +105,7 @@ pub fn calendar(attempts: &[Attempt], now: DateTime<FixedOffset>, weeks: u32) ->
     }
     let state = |date: NaiveDate, slot: Slot| match best.get(&(date, slot)) {
         Some(s) => *s,
-        None if date == today
-            && (slot == Slot::Evening || now.hour() < super::practice::EVENING_FROM_HOUR) =>
-        {
+        None if date == today && (slot == Slot::Evening || now.hour() < EVENING_FROM_HOUR) => {
             SlotState::Open
         }
         None => SlotState::Missed,

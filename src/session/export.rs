@@ -190,8 +190,8 @@ fn defuse_formula(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::practice::record::Practice;
     use crate::session::history::Status;
-    use crate::session::practice::Practice;
 
     #[test]
     fn missing_values_are_empty_cells_and_formulas_are_defused() {

@@ -4,11 +4,13 @@
 //! `windows.csv`/`breaths.csv`. A folder that cannot be read is listed as
 //! `unreadable` with the reason; nothing here panics on bad files.
 
-use super::journal::Journal;
 use super::meta::{SessionMeta, SessionStatus};
-use super::practice::{self, Comparison, Practice, Slot, Summary};
 use super::results_csv::{BreathRow, WindowRow};
 use crate::analysis::{Breath, WindowResult};
+use crate::practice::journal::Journal;
+use crate::practice::record::{Practice, Slot};
+use crate::practice::summary::{summarize, Summary};
+use crate::practice::trends::{compare, Comparison};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -245,10 +247,8 @@ pub fn read_session(dir: &Path, now: DateTime<Utc>) -> SessionEntry {
             return e;
         }
     };
-    match Practice::from_meta(&meta) {
-        Ok(p) => e.practice = p,
-        Err(w) => e.warnings.push(w),
-    }
+    e.practice = meta.practice.clone();
+    e.warnings.extend(meta.practice_warning.clone());
     e.status = status_of(&meta, e.practice.as_ref(), now);
     // What to summarize from the files, if anything: a plain recording
     // whole; an interrupted guided session from its practice step on (its
@@ -270,13 +270,7 @@ pub fn read_session(dir: &Path, now: DateTime<Utc>) -> SessionEntry {
             read_breaths(&dir.join("breaths.csv")),
         ) {
             (Ok(w), Ok(b)) => {
-                e.summary = Some(practice::summarize(
-                    &w,
-                    &b,
-                    &meta.safety_events,
-                    start_s,
-                    end_s,
-                ));
+                e.summary = Some(summarize(&w, &b, &meta.safety_events, start_s, end_s));
                 e.summary_source = Some(SummarySource::Files);
             }
             (Err(w), _) | (_, Err(w)) => e.warnings.push(w),
@@ -306,7 +300,7 @@ pub fn status_of(meta: &SessionMeta, practice: Option<&Practice>, now: DateTime<
 }
 
 /// Median belly shares of the sessions that started before `before`
-/// (oldest first), for [`practice::compare`].
+/// (oldest first), for [`compare`].
 pub fn shares_before(entries: &[SessionEntry], before: DateTime<Utc>) -> Vec<f64> {
     let mut v: Vec<(DateTime<Utc>, f64)> = entries
         .iter()
@@ -321,7 +315,7 @@ pub fn shares_before(entries: &[SessionEntry], before: DateTime<Utc>) -> Vec<f64
 pub fn trends(entries: &[SessionEntry]) -> Vec<Option<Comparison>> {
     entries
         .iter()
-        .map(|e| practice::compare(e.belly_share(), &shares_before(entries, e.start_utc()?)))
+        .map(|e| compare(e.belly_share(), &shares_before(entries, e.start_utc()?)))
         .collect()
 }
 

@@ -3,6 +3,7 @@
 use crate::acquisition::CounterSnapshot;
 use crate::analysis::Gains;
 use crate::device::DeviceInfo;
+use crate::practice::record::Practice;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -80,9 +81,19 @@ pub struct SessionMeta {
     #[serde(default)]
     pub safety_events: Vec<crate::analysis::SafetyEvent>,
     /// The guided practice record (slot, journal, summary, why it stopped),
-    /// for sessions recorded by the app's practice program.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub practice: Option<serde_json::Value>,
+    /// for sessions recorded by the app's practice program. An invalid
+    /// record (a pain score of 12) loads as none, with
+    /// [`Self::practice_warning`] saying why.
+    #[serde(
+        default,
+        deserialize_with = "lenient_practice",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub practice: Option<Practice>,
+    /// Why a `practice` record in the file was not loaded (set by
+    /// [`Self::read`]; never written).
+    #[serde(skip)]
+    pub practice_warning: Option<String>,
 }
 
 impl SessionMeta {
@@ -106,6 +117,7 @@ impl SessionMeta {
             events: Vec::new(),
             safety_events: Vec::new(),
             practice: None,
+            practice_warning: None,
         }
     }
 
@@ -125,7 +137,7 @@ impl SessionMeta {
 
     /// Replaces the `practice` record of the closed session in `dir` (a
     /// journal entered after the session ended), keeping everything else.
-    pub fn update_practice(dir: &Path, practice: serde_json::Value) -> Result<(), String> {
+    pub fn update_practice(dir: &Path, practice: Practice) -> Result<(), String> {
         let mut m = Self::read(dir)?;
         m.practice = Some(practice);
         m.write_atomic(dir)
@@ -136,8 +148,31 @@ impl SessionMeta {
     pub fn read(dir: &Path) -> Result<Self, String> {
         let p = dir.join("session.json");
         let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))
+        let mut m: Self =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+        if m.practice.is_none() {
+            m.practice_warning = practice_error(&text);
+        }
+        Ok(m)
     }
+}
+
+/// Why the `practice` record in `text` (a valid `session.json`) does not
+/// load, if it is there and does not.
+fn practice_error(text: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Only {
+        practice: Option<serde_json::Value>,
+    }
+    let v = serde_json::from_str::<Only>(text).ok()?.practice?;
+    let e = Practice::deserialize(v).err()?;
+    Some(format!("practice record: {e}"))
+}
+
+/// The practice record if the value is a valid one, else none.
+fn lenient_practice<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Practice>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(v).ok())
 }
 
 /// Gains if the value is a valid set of them, else none.

@@ -87,7 +87,7 @@ pub fn ui(ui: &mut egui::Ui, h: &History, export_note: Option<&str>) -> Option<H
                             e.belly_share()
                                 .map_or("-".into(), |s| format!("{:.0} %", s * 100.0)),
                         );
-                        let pain = |j: Option<&crate::session::journal::Journal>| {
+                        let pain = |j: Option<&crate::practice::journal::Journal>| {
                             j.and_then(|j| j.neck_pain)
                                 .map_or("-".to_string(), |p| p.to_string())
                         };

@@ -1,7 +1,7 @@
 //! The quick journal before and after a session: neck pain and tension
 //! 0-10, dizziness yes/no, a free note. Every field is optional.
 
-use crate::session::journal::Journal;
+use crate::practice::journal::Journal;
 
 /// Shows the entry; returns true when something changed.
 pub fn ui(ui: &mut egui::Ui, id: &str, j: &mut Journal) -> bool {

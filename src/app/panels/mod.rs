@@ -1,7 +1,10 @@
 //! The app's panels: each a small piece of UI that reads state and returns
-//! what the person asked for; none reaches into threads.
+//! what the person asked for (an [`crate::app::command::AppCommand`] or a
+//! panel action); none starts a thread. Import app state types, analysis and
+//! practice types; never the pipeline.
 
 pub mod breath_strip;
+pub mod disclaimer;
 pub mod gauge;
 pub mod history_view;
 pub mod journal_view;
@@ -11,4 +14,5 @@ pub mod pacer_view;
 pub mod practice_view;
 pub mod source_picker;
 pub mod status;
+pub mod top_bar;
 pub mod traces;

@@ -3,27 +3,12 @@
 //! dizziness stop.
 
 use crate::analysis::WindowResult;
-use crate::app::practice::{
-    band_check, Calibration, PracticeFlow, Step, BASELINE_S, CALIBRATION_S,
-};
 use crate::app::style::{class_color, class_words};
+use crate::practice::checks::band_check;
+use crate::practice::flow::{Calibration, PracticeFlow, Step, BASELINE_S, CALIBRATION_S};
 use egui::RichText;
 
-/// What the person asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PracticeAction {
-    Next,
-    /// Measure the band gains now (both bands on the belly).
-    MeasureGains,
-    /// Take the gains just measured (the chest band is back in place).
-    AcceptGains,
-    /// Keep the calibration from an earlier session, already in use.
-    KeepSavedGains,
-    /// Go on without calibrating (the sensor's own scale).
-    SkipCalibration,
-    /// Leave the flow (summary read, or cancelled before practice).
-    Close,
-}
+pub use crate::practice::runner::PracticeAction;
 
 /// The "Stop - I feel dizzy" button (always shown during a session).
 pub fn stop_button(ui: &mut egui::Ui) -> bool {

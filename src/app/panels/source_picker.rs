@@ -2,9 +2,8 @@
 //! virtual sensor with its controls, or replay of a recorded session.
 
 pub use crate::app::settings::{SourceKind, SourceSettings};
-use crate::device::ports::{list_ports, PortEntry};
+use crate::device::ports::PortEntry;
 use crate::device::virtual_sensor::VirtualParams;
-use std::sync::mpsc::Receiver;
 
 /// What the picker asks the app to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,54 +12,45 @@ pub enum SourceCommand {
     Disconnect,
     /// New virtual sensor parameters (applied from the next breath).
     SetVirtual(VirtualParams),
+    /// List the serial ports again (the app scans off the UI thread).
+    ScanPorts,
 }
 
-/// The picker's own state: the port list, refreshed off the UI thread.
+/// The picker's own state: the port list (the app scans for it).
 #[derive(Default)]
 pub struct SourcePicker {
     pub ports: Vec<PortEntry>,
     pub port_error: Option<String>,
-    pending: Option<Receiver<Result<Vec<PortEntry>, String>>>,
-    /// A scan was started (or a list given): the port tab does not start one.
+    /// A scan runs (started by the app on [`SourceCommand::ScanPorts`]).
+    scanning: bool,
+    /// A scan was started (or a list given): the port tab asks for no more.
     scanned: bool,
 }
 
 impl SourcePicker {
-    /// Sets the port list (as if a scan had found these).
+    /// Sets the port list (a scan found these).
     pub fn set_ports(&mut self, ports: Vec<PortEntry>) {
         self.ports = ports;
         self.port_error = None;
         self.scanned = true;
+        self.scanning = false;
+    }
+
+    /// A scan failed.
+    pub fn set_scan_error(&mut self, e: String) {
+        self.port_error = Some(format!("cannot list ports: {e}"));
+        self.scanning = false;
+    }
+
+    /// The app started a scan.
+    pub fn scan_started(&mut self) {
+        self.scanned = true;
+        self.scanning = true;
     }
 
     /// True while a scan runs.
     pub fn scanning(&self) -> bool {
-        self.pending.is_some()
-    }
-
-    /// Starts listing ports on a helper thread (the result arrives later).
-    pub fn refresh(&mut self) {
-        self.scanned = true;
-        let (tx, rx) = std::sync::mpsc::channel();
-        self.pending = Some(rx);
-        std::thread::spawn(move || {
-            let _ = tx.send(list_ports().map_err(|e| e.to_string()));
-        });
-    }
-
-    fn poll(&mut self) {
-        if let Some(rx) = &self.pending {
-            if let Ok(r) = rx.try_recv() {
-                match r {
-                    Ok(p) => {
-                        self.ports = p;
-                        self.port_error = None;
-                    }
-                    Err(e) => self.port_error = Some(format!("cannot list ports: {e}")),
-                }
-                self.pending = None;
-            }
-        }
+        self.scanning
     }
 
     /// Shows the picker; returns a command when the person acts.
@@ -70,7 +60,6 @@ impl SourcePicker {
         s: &mut SourceSettings,
         connected: bool,
     ) -> Option<SourceCommand> {
-        self.poll();
         let mut cmd = None;
         ui.heading("Source");
         ui.horizontal(|ui| {
@@ -103,13 +92,13 @@ impl SourcePicker {
             SourceKind::Port => {
                 // The first time the tab shows, look for ports at once.
                 if !self.scanned {
-                    self.refresh();
+                    cmd = Some(SourceCommand::ScanPorts);
                 }
                 ui.horizontal(|ui| {
                     if ui.button("Refresh").clicked() {
-                        self.refresh();
+                        cmd = Some(SourceCommand::ScanPorts);
                     }
-                    if self.pending.is_some() {
+                    if self.scanning {
                         ui.spinner();
                         ui.label("Searching for serial ports...");
                     }
@@ -117,7 +106,7 @@ impl SourcePicker {
                 if let Some(e) = &self.port_error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
-                if self.ports.is_empty() && self.pending.is_none() {
+                if self.ports.is_empty() && !self.scanning {
                     ui.label("No serial ports found. Plug the sensor in and press Refresh.");
                 }
                 for p in &self.ports {

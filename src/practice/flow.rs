@@ -3,12 +3,13 @@
 //! prepare -> band check -> calibration (band gains, then baseline) ->
 //! practice -> summary, with a "stop, I feel dizzy" exit from any step.
 
+use super::checks::{advice_for, FEEDBACK_EVERY_BREATHS};
+use super::journal::Journal;
+use super::record::{Baseline, CalibrationSource, CalibrationStep, Practice};
+use super::summary::{summarize, Summary};
+use super::trends::compare;
 use crate::analysis::calibration::{side_by_side, SideBySide};
-use crate::analysis::{Breath, Class, EventKind, Gains, NoSignalReason, SafetyEvent, WindowResult};
-use crate::session::journal::Journal;
-use crate::session::practice::{
-    compare, summarize, Baseline, CalibrationSource, CalibrationStep, Practice, Summary,
-};
+use crate::analysis::{Breath, Class, EventKind, Gains, SafetyEvent, WindowResult};
 use chrono::{DateTime, FixedOffset};
 
 /// Where the session is.
@@ -55,86 +56,6 @@ pub enum Calibration {
     /// The engine refused the measurement (why, and what to do).
     Refused(String),
 }
-/// Feedback is given at most once per this many breaths.
-pub const FEEDBACK_EVERY_BREATHS: usize = 3;
-/// Least quality for the band check to pass.
-pub const CHECK_QUALITY: f64 = 0.5;
-
-/// Result of the band check.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BandCheck {
-    pub ok: bool,
-    pub message: String,
-}
-
-/// Checks that both bands show breathing, or says which band and what to try.
-pub fn band_check(w: Option<&WindowResult>) -> BandCheck {
-    let bad = |m: &str| BandCheck {
-        ok: false,
-        message: m.to_string(),
-    };
-    let Some(w) = w else {
-        return bad("Waiting for the first seconds of signal...");
-    };
-    match w.reason {
-        Some(NoSignalReason::BandOff | NoSignalReason::Flat) => {
-            let which = if w.chest_amp <= w.belly_amp {
-                "chest"
-            } else {
-                "belly"
-            };
-            return bad(&format!(
-                "The {which} band shows no signal: check that it is plugged in and snug, not twisted."
-            ));
-        }
-        Some(NoSignalReason::Gap) => return bad("Samples are missing: check the cable."),
-        Some(NoSignalReason::BreathHold) => {
-            return bad("No breathing seen: breathe gently and normally.")
-        }
-        _ => {}
-    }
-    if w.quality < CHECK_QUALITY || w.rate_bpm.is_none() {
-        return bad("The signal is unclear: lie still, and tighten the bands a little.");
-    }
-    let total = w.chest_amp + w.belly_amp;
-    for (name, amp) in [("chest", w.chest_amp), ("belly", w.belly_amp)] {
-        if amp < 0.05 * total {
-            return bad(&format!(
-                "The {name} band hardly moves: move it to the widest part of the {}, and snug it.",
-                if name == "chest" {
-                    "rib cage, under the armpits"
-                } else {
-                    "belly, over the navel"
-                }
-            ));
-        }
-    }
-    BandCheck {
-        ok: true,
-        message: "Both bands show your breathing.".into(),
-    }
-}
-
-/// What to tell the person about their recent breaths, if anything.
-pub fn advice_for(breaths: &[Breath]) -> Option<&'static str> {
-    let recent = &breaths[breaths.len().saturating_sub(FEEDBACK_EVERY_BREATHS)..];
-    if recent.len() < FEEDBACK_EVERY_BREATHS {
-        return None;
-    }
-    let count = |c: Class| recent.iter().filter(|b| b.class == c).count();
-    if count(Class::Paradoxical) >= 2 {
-        Some("Paradoxical: your belly goes in as you breathe in. Let it rise instead.")
-    } else if count(Class::Chest) >= 2 {
-        Some("Your chest is moving: let the belly lead, keep the chest soft.")
-    } else if count(Class::Mixed) >= 2 {
-        Some("Nearly there: let the belly rise a little more.")
-    } else if count(Class::Belly) == recent.len() {
-        Some("Good: the belly leads. Keep it easy.")
-    } else {
-        None
-    }
-}
-
 /// A guided session in progress.
 #[derive(Debug, Clone)]
 pub struct PracticeFlow {
@@ -529,31 +450,5 @@ mod tests {
         let c = rec.calibration.unwrap();
         assert_eq!(c.source, CalibrationSource::Measured);
         assert!(c.correlation.unwrap() > 0.9);
-    }
-
-    #[test]
-    fn band_check_names_the_band() {
-        let mut w = WindowResult {
-            t_s: 10.0,
-            rate_bpm: Some(12.0),
-            chest_amp: 0.1,
-            belly_amp: 10.0,
-            belly_share: Some(0.99),
-            phase_deg: None,
-            coherence: 0.2,
-            quality: 0.9,
-            class: Class::Belly,
-            label: Class::Belly,
-            spectral_class: Class::Belly,
-            reason: None,
-            over_breathing: false,
-        };
-        let c = band_check(Some(&w));
-        assert!(!c.ok && c.message.contains("chest band"), "{c:?}");
-        w.chest_amp = 4.0;
-        assert!(band_check(Some(&w)).ok);
-        w.reason = Some(NoSignalReason::BandOff);
-        w.belly_amp = 0.0;
-        assert!(band_check(Some(&w)).message.contains("belly band"));
     }
 }
