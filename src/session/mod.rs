@@ -1,6 +1,7 @@
 //! Session folders: where they live, the session writer and its CSV files,
 //! the metadata, history and export. Imports acquisition, analysis and
-//! device types; never the live pipeline, the app or the CLI.
+//! device types and the practice record; never the live pipeline, the app
+//! or the CLI.
 
 pub mod adherence;
 pub mod export;
