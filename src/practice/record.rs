@@ -112,26 +112,6 @@ impl Practice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Class, NoSignalReason, WindowResult};
-    use crate::practice::summary::summarize;
-
-    fn window(t_s: f64, share: Option<f64>, rate: f64) -> WindowResult {
-        WindowResult {
-            t_s,
-            rate_bpm: Some(rate),
-            chest_amp: 1.0,
-            belly_amp: 1.0,
-            belly_share: share,
-            phase_deg: Some(0.0),
-            coherence: 0.9,
-            quality: 0.9,
-            class: Class::Belly,
-            label: Class::Belly,
-            spectral_class: Class::Belly,
-            reason: share.is_none().then_some(NoSignalReason::Flat),
-            over_breathing: false,
-        }
-    }
 
     #[test]
     fn slot_follows_the_local_start_hour() {
@@ -148,13 +128,13 @@ mod tests {
         let mut p = Practice::new(&start, 5.0, "4-6");
         p.stopped_early = Some("dizzy".into());
         p.journal_before = Some(Journal::new(Some(4), Some(6), Some(false), None).unwrap());
-        p.summary = Some(summarize(
-            &[window(10.0, Some(0.6), 6.0)],
-            &[],
-            &[],
-            0.0,
-            60.0,
-        ));
+        p.summary = Some(Summary {
+            minutes: 1.0,
+            belly_share: Some(0.6),
+            share_by_minute: vec![Some(0.6)],
+            rate_bpm: Some(6.0),
+            ..Default::default()
+        });
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["slot"], "morning");
         assert_eq!(serde_json::from_value::<Practice>(v).unwrap(), p);
