@@ -63,13 +63,13 @@ impl Gains {
     }
 
     /// Explicit gains; either may be left to `base`.
-    pub fn explicit(base: Self, chest: Option<f64>, belly: Option<f64>) -> Result<Self, String> {
+    pub fn explicit(base: Self, chest: Option<f64>, belly: Option<f64>) -> Result<Self, BadGain> {
         if chest.is_none() && belly.is_none() {
             return Ok(base);
         }
-        let check = |name: &str, g: Option<f64>, d: f64| match g {
+        let check = |band: &'static str, g: Option<f64>, d: f64| match g {
             Some(g) if g.is_finite() && g > 0.0 => Ok(g),
-            Some(g) => Err(format!("{name} gain {g}: must be a positive number")),
+            Some(value) => Err(BadGain { band, value }),
             None => Ok(d),
         };
         Ok(Self {
@@ -83,6 +83,14 @@ impl Gains {
             },
         })
     }
+}
+
+/// An explicit gain that is not a positive number.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[error("{band} gain {value}: must be a positive number")]
+pub struct BadGain {
+    pub band: &'static str,
+    pub value: f64,
 }
 
 /// Result of the side-by-side step.

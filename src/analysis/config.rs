@@ -100,35 +100,49 @@ impl Default for AnalysisConfig {
 
 impl AnalysisConfig {
     /// Checks ranges; the message says which setting is wrong.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
         let t = &self.thresholds;
         if !(self.window_s >= 8.0 && self.window_s <= 600.0) {
-            return Err(format!("window {} s: use 8 to 600 s", self.window_s));
+            return Err(InvalidConfig(format!(
+                "window {} s: use 8 to 600 s",
+                self.window_s
+            )));
         }
         if !(self.max_window_s >= self.window_s && self.max_window_s <= 600.0) {
-            return Err(format!(
+            return Err(InvalidConfig(format!(
                 "longest window {} s: use the window length ({} s) up to 600 s",
                 self.max_window_s, self.window_s
-            ));
+            )));
         }
         if !(self.step_s >= 0.05 && self.step_s <= self.window_s) {
-            return Err(format!(
+            return Err(InvalidConfig(format!(
                 "step {} s: use 0.05 s up to the window length",
                 self.step_s
-            ));
+            )));
         }
         if !(self.min_window_s > 0.0 && self.min_window_s <= self.window_s) {
-            return Err("min_window_s must be in (0, window_s]".into());
+            return Err(InvalidConfig(
+                "min_window_s must be in (0, window_s]".into(),
+            ));
         }
         if !(self.min_rate_bpm >= 1.0 && self.min_rate_bpm < self.max_rate_bpm) {
-            return Err("rate range must satisfy 1 <= min < max".into());
+            return Err(InvalidConfig(
+                "rate range must satisfy 1 <= min < max".into(),
+            ));
         }
         if !(0.0 < t.chest_share && t.chest_share <= t.belly_share && t.belly_share < 1.0) {
-            return Err("thresholds must satisfy 0 < chest_share <= belly_share < 1".into());
+            return Err(InvalidConfig(
+                "thresholds must satisfy 0 < chest_share <= belly_share < 1".into(),
+            ));
         }
         if !(0.0..=180.0).contains(&t.paradox_deg) {
-            return Err("paradox_deg must be in 0..=180".into());
+            return Err(InvalidConfig("paradox_deg must be in 0..=180".into()));
         }
         Ok(())
     }
 }
+
+/// An analysis setting out of range; the message says which and what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidConfig(pub String);

@@ -91,7 +91,7 @@ impl BreathbandApp {
                 self.link.open(&choice, c);
                 self.last_error = None;
             }
-            Err(e) => self.last_error = Some(e),
+            Err(e) => self.last_error = Some(e.to_string()),
         }
     }
 

@@ -22,13 +22,14 @@ use crate::live::PipeMsg;
 use crate::practice::demo::DemoScript;
 use crate::practice::flow::PracticeFlow;
 use crate::practice::runner::PracticeRunner;
+use crate::session::history::HistoryError;
 use ringbuf::traits::Consumer;
 use std::path::PathBuf;
 
 /// The app's background jobs (see [`super::jobs`]).
 #[derive(Default)]
 pub(super) struct Jobs {
-    pub history: jobs::Slot<Result<History, String>>,
+    pub history: jobs::Slot<Result<History, HistoryError>>,
     pub export: jobs::Slot<String>,
     pub ports: jobs::Slot<Result<Vec<PortEntry>, String>>,
     /// The last journal write into a closed session folder.

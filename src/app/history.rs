@@ -3,7 +3,7 @@
 //! waits on the disk.
 
 use crate::session::adherence::{attempt, calendar, Calendar};
-use crate::session::history::{list_sessions, SessionEntry};
+use crate::session::history::{list_sessions, HistoryError, SessionEntry};
 use std::path::Path;
 
 /// Weeks shown in the calendar.
@@ -38,9 +38,7 @@ impl History {
 }
 
 /// Reads the history of `data_dir` (on a helper thread: it scans folders).
-pub fn load(data_dir: &Path) -> Result<History, String> {
+pub fn load(data_dir: &Path) -> Result<History, HistoryError> {
     let now = chrono::Utc::now();
-    list_sessions(data_dir, now)
-        .map(|e| History::new(e, chrono::Local::now().fixed_offset()))
-        .map_err(|e| e.to_string())
+    list_sessions(data_dir, now).map(|e| History::new(e, chrono::Local::now().fixed_offset()))
 }

@@ -92,9 +92,18 @@ impl Default for SourceSettings {
     }
 }
 
+/// Source settings that do not yet name a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SourceIncomplete {
+    #[error("choose a serial port first")]
+    NoPort,
+    #[error("enter the path of a session folder or CSV to replay")]
+    NoReplayPath,
+}
+
 impl SourceSettings {
     /// The source these settings describe.
-    pub fn choice(&self) -> Result<SourceChoice, String> {
+    pub fn choice(&self) -> Result<SourceChoice, SourceIncomplete> {
         match self.kind {
             SourceKind::Virtual => Ok(SourceChoice::Virtual(VirtualConfig {
                 sample_rate_hz: self.virtual_rate_hz,
@@ -102,15 +111,13 @@ impl SourceSettings {
                 schedule: self.virtual_schedule.clone(),
                 seed: self.virtual_seed,
             })),
-            SourceKind::Port if self.port.trim().is_empty() => {
-                Err("choose a serial port first".into())
-            }
+            SourceKind::Port if self.port.trim().is_empty() => Err(SourceIncomplete::NoPort),
             SourceKind::Port => Ok(SourceChoice::Port {
                 path: self.port.clone(),
                 text_rate: None,
             }),
             SourceKind::Replay if self.replay_path.trim().is_empty() => {
-                Err("enter the path of a session folder or CSV to replay".into())
+                Err(SourceIncomplete::NoReplayPath)
             }
             SourceKind::Replay => Ok(SourceChoice::Replay {
                 path: PathBuf::from(self.replay_path.trim()),

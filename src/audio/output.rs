@@ -5,7 +5,7 @@
 
 use super::command::Command;
 use super::status::{self, AudioStatus, Shared};
-use super::stream::{self, Live};
+use super::stream::{self, Live, OpenError};
 use super::synth::{Synth, SynthSettings};
 use ringbuf::traits::{Consumer, Producer, Split};
 use ringbuf::{HeapCons, HeapProd, HeapRb};
@@ -71,7 +71,9 @@ impl AudioOutput {
     /// machine has no usable device (for tests, and for running silent).
     pub fn without_device(reason: impl Into<String>) -> Self {
         let reason = reason.into();
-        let open = move |_: &Arc<Shared>, _: &dyn Fn(u32) -> Synth| Err(reason.clone());
+        let open = move |_: &Arc<Shared>, _: &dyn Fn(u32) -> Synth| {
+            Err(OpenError::Unavailable(reason.clone()))
+        };
         Self::spawn(SynthSettings::default(), Box::new(open), STALL)
     }
 
@@ -227,7 +229,7 @@ impl Mirror {
 /// Opens a stream playing the synth made for its sample rate
 /// ([`stream::open`] outside tests).
 pub(crate) type OpenFn =
-    dyn FnMut(&Arc<Shared>, &dyn Fn(u32) -> Synth) -> Result<Live, String> + Send;
+    dyn FnMut(&Arc<Shared>, &dyn Fn(u32) -> Synth) -> Result<Live, OpenError> + Send;
 
 /// The audio thread's state.
 struct AudioThread {
@@ -252,7 +254,7 @@ impl AudioThread {
     }
 
     /// Closes any stream and opens the default device.
-    fn open(&mut self) -> Result<(), String> {
+    fn open(&mut self) -> Result<(), OpenError> {
         drop(self.live.take());
         let mirror = &self.mirror;
         let live = (self.open_fn)(&self.shared, &|rate| mirror.synth(rate))?;
@@ -294,12 +296,12 @@ impl AudioThread {
     fn run(mut self) {
         if let Err(reason) = self.open() {
             tracing::warn!("{reason}; the pacer carries on without sound");
-            self.report(AudioStatus::NoDevice(reason));
+            self.report(AudioStatus::NoDevice(reason.to_string()));
         }
         while !self.shared.shutdown.load(Ordering::Relaxed) {
             if self.shared.reopen.swap(false, Ordering::Relaxed) {
                 if let Err(reason) = self.open() {
-                    self.report(AudioStatus::NoDevice(reason));
+                    self.report(AudioStatus::NoDevice(reason.to_string()));
                 }
             }
             forward(&mut self.ui, &mut self.mirror, self.live.as_mut());
@@ -368,7 +370,7 @@ mod tests {
         let open = move |_: &Arc<Shared>, make: &dyn Fn(u32) -> Synth| {
             f2.opens.fetch_add(1, Ordering::SeqCst);
             if !f2.script.lock().unwrap().pop_front().unwrap_or(false) {
-                return Err("unplugged".to_string());
+                return Err(OpenError::Unavailable("unplugged".to_string()));
             }
             let synth = make(48_000);
             let (commands, cons) = HeapRb::<Command>::new(8).split();

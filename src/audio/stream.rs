@@ -18,6 +18,28 @@ const QUEUE: usize = 256;
 /// How long the backend may take to set up a stream.
 const OPEN_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// Stream errors kept until the audio thread looks (more are dropped: the
+/// first fatal one is what matters).
+const ERRORS: usize = 16;
+
+/// Why no output stream could be opened.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum OpenError {
+    #[error("no default audio output on {0}")]
+    NoDevice(&'static str),
+    #[error("default audio output unusable: {0}")]
+    Config(#[from] cpal::Error),
+    #[error("audio output wants {0} samples, which breathband cannot make")]
+    Format(SampleFormat),
+    #[error("cannot open the audio output: {0}")]
+    Build(cpal::Error),
+    #[error("cannot start the audio output: {0}")]
+    Play(cpal::Error),
+    /// No device by design (running silent, tests).
+    #[error("{0}")]
+    Unavailable(String),
+}
+
 /// An open output stream and its ends of the queues.
 pub(crate) struct Live {
     /// The stream; dropping it closes the device.
@@ -44,21 +66,19 @@ pub(crate) fn is_fatal(kind: cpal::ErrorKind) -> bool {
 pub(crate) fn open(
     shared: &Arc<Shared>,
     make_synth: impl FnOnce(u32) -> Synth,
-) -> Result<Live, String> {
+) -> Result<Live, OpenError> {
     let host = cpal::default_host();
     let device = host
         .default_output_device()
-        .ok_or_else(|| format!("no default audio output on {}", host.id().name()))?;
-    let supported = device
-        .default_output_config()
-        .map_err(|e| format!("default audio output unusable: {e}"))?;
+        .ok_or_else(|| OpenError::NoDevice(host.id().name()))?;
+    let supported = device.default_output_config()?;
     let config = supported.config();
     let synth = make_synth(config.sample_rate);
     let (commands, cons) = HeapRb::<Command>::new(QUEUE).split();
-    let (tx, errors) = mpsc::channel();
+    let (tx, errors) = mpsc::sync_channel(ERRORS);
     let waker = std::thread::current();
     let on_error = move |e: cpal::Error| {
-        let _ = tx.send(e);
+        let _ = tx.try_send(e);
         waker.unpark();
     };
     let s = Arc::clone(shared);
@@ -80,16 +100,10 @@ pub(crate) fn open(
         SampleFormat::U24 => build!(cpal::U24),
         SampleFormat::U32 => build!(u32),
         SampleFormat::U64 => build!(u64),
-        other => {
-            return Err(format!(
-                "audio output wants {other} samples, which breathband cannot make"
-            ))
-        }
+        other => return Err(OpenError::Format(other)),
     }
-    .map_err(|e| format!("cannot open the audio output: {e}"))?;
-    stream
-        .play()
-        .map_err(|e| format!("cannot start the audio output: {e}"))?;
+    .map_err(OpenError::Build)?;
+    stream.play().map_err(OpenError::Play)?;
     tracing::info!(
         "audio output: {} at {} Hz, {} channels, {}",
         device,

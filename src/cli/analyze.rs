@@ -49,7 +49,7 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
     cfg.validate()
         .map_err(|e| anyhow::anyhow!("bad analysis settings: {e}"))?;
     let base = session_gains(&a.input);
-    let gains = Gains::explicit(base, a.chest_gain, a.belly_gain).map_err(anyhow::Error::msg)?;
+    let gains = Gains::explicit(base, a.chest_gain, a.belly_gain)?;
     let report = analyze_file(&a.input, cfg, gains)?;
     if let Some(p) = &a.csv {
         write_windows_csv(p, &report).with_context(|| format!("cannot write {}", p.display()))?;

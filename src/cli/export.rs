@@ -22,7 +22,7 @@ pub struct ExportArgs {
 }
 
 pub fn run(a: ExportArgs, explicit_dir: Option<&Path>) -> anyhow::Result<()> {
-    let dir = data_dir(explicit_dir).map_err(anyhow::Error::msg)?;
+    let dir = data_dir(explicit_dir)?;
     let now = chrono::Utc::now();
     let entries = match &a.session {
         Some(s) => vec![history::read_session(&resolve_session(s, &dir)?, now)],

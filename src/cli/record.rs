@@ -45,11 +45,7 @@ pub struct RecordArgs {
 pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
     let target = match &a.out {
         Some(dir) => SessionTarget::Exact(dir.clone()),
-        None => SessionTarget::Under(
-            data_dir(data_dir_arg)
-                .map_err(anyhow::Error::msg)?
-                .join("sessions"),
-        ),
+        None => SessionTarget::Under(data_dir(data_dir_arg)?.join("sessions")),
     };
     let mut cfg = AcqConfig::default();
     let source: Box<dyn Source> = if let Some(port) = &a.port {
@@ -61,7 +57,7 @@ pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
         if a.speed == 0.0 {
             cfg.overflow = OverflowPolicy::Wait;
         }
-        Box::new(ReplaySource::open(file, a.speed).map_err(anyhow::Error::msg)?)
+        Box::new(ReplaySource::open(file, a.speed)?)
     } else {
         Box::new(VirtualSource::new(a.sensor.config()?))
     };

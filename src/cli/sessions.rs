@@ -27,7 +27,7 @@ pub(crate) fn parse_now(s: &str) -> Result<DateTime<FixedOffset>, String> {
 }
 
 pub fn run(a: SessionsArgs, explicit_dir: Option<&Path>) -> anyhow::Result<()> {
-    let dir = data_dir(explicit_dir).map_err(anyhow::Error::msg)?;
+    let dir = data_dir(explicit_dir)?;
     let now = a.now.unwrap_or_else(|| chrono::Local::now().fixed_offset());
     let entries = history::list_sessions(&dir, now.to_utc())?;
     let attempts: Vec<_> = entries.iter().filter_map(adherence::attempt).collect();

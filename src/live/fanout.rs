@@ -9,7 +9,7 @@ use crate::acquisition::{AcqEvent, CounterSnapshot, Sample};
 use crate::analysis::live::LiveAnalysis;
 use crate::analysis::{AnalysisConfig, Gains, Output};
 use crate::session::meta::{SessionMeta, SessionStatus};
-use crate::session::writer::{push_event, SessionWriter};
+use crate::session::writer::{push_event, FlushError, SessionWriter};
 use ringbuf::traits::Producer;
 use ringbuf::HeapProd;
 use std::path::PathBuf;
@@ -178,7 +178,7 @@ impl Fanout {
     }
 
     /// Flushes the session if its time has come.
-    pub fn flush_if_due(&mut self, counters: &CounterSnapshot) -> Result<(), String> {
+    pub fn flush_if_due(&mut self, counters: &CounterSnapshot) -> Result<(), FlushError> {
         match self.writer.as_mut() {
             Some(w) => w.flush_if_due(counters),
             None => Ok(()),

@@ -260,6 +260,7 @@ fn run(
         }
         news |= fan.drain_analysis(|o| out.send(PipeMsg::Analysis(o)));
         if let Err(e) = fan.flush_if_due(&acq.counters.snapshot()) {
+            let e = e.to_string();
             if let Some((dir, _, _)) =
                 fan.stop_recording(SessionStatus::Failed, e.clone(), &acq.counters.snapshot())
             {

@@ -135,6 +135,7 @@ pub fn record(
         fan.drain_analysis(|_| {});
         if end.is_none() {
             if let Err(e) = fan.flush_if_due(&acq.counters.snapshot()) {
+                let e = e.to_string();
                 error = Some(e.clone());
                 end = Some((SessionStatus::Failed, e));
             }

@@ -9,18 +9,19 @@ pub const DATA_DIR_ENV: &str = "BREATHBAND_DATA_DIR";
 /// The data directory: `--data-dir`, else `$BREATHBAND_DATA_DIR` (both
 /// resolved by clap), else the OS data directory (e.g.
 /// `~/.local/share/breathband` on Linux).
-pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
+pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, NoDataDir> {
     if let Some(p) = explicit {
         return Ok(p.to_path_buf());
     }
     directories::ProjectDirs::from("org", "breathband", "breathband")
         .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            format!(
-                "no home directory to keep sessions in: pass --data-dir DIR or set {DATA_DIR_ENV}"
-            )
-        })
+        .ok_or(NoDataDir)
 }
+
+/// Neither a data directory was given nor a home directory found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no home directory to keep sessions in: pass --data-dir DIR or set {DATA_DIR_ENV}")]
+pub struct NoDataDir;
 
 /// Folder name for a session started at `t`: `2026-11-25_07-30-12`.
 pub fn session_folder_name(t: &DateTime<Local>) -> String {

@@ -242,8 +242,8 @@ pub fn read_session(dir: &Path, now: DateTime<Utc>) -> SessionEntry {
     };
     let meta = match SessionMeta::read(dir) {
         Ok(m) => m,
-        Err(msg) => {
-            e.error = Some(msg);
+        Err(err) => {
+            e.error = Some(err.to_string());
             return e;
         }
     };

@@ -6,10 +6,25 @@ use crate::device::DeviceInfo;
 use crate::practice::record::Practice;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Version of the session folder format.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// A `session.json` that could not be read or rewritten.
+#[derive(Debug, thiserror::Error)]
+pub enum MetaError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+}
 
 /// State of a session as last written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -137,19 +152,26 @@ impl SessionMeta {
 
     /// Replaces the `practice` record of the closed session in `dir` (a
     /// journal entered after the session ended), keeping everything else.
-    pub fn update_practice(dir: &Path, practice: Practice) -> Result<(), String> {
+    pub fn update_practice(dir: &Path, practice: Practice) -> Result<(), MetaError> {
         let mut m = Self::read(dir)?;
         m.practice = Some(practice);
-        m.write_atomic(dir)
-            .map_err(|e| format!("{}: {e}", dir.join("session.json").display()))
+        m.write_atomic(dir).map_err(|source| MetaError::Io {
+            path: dir.join("session.json"),
+            source,
+        })
     }
 
     /// Reads `session.json` from a session folder.
-    pub fn read(dir: &Path) -> Result<Self, String> {
-        let p = dir.join("session.json");
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let mut m: Self =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+    pub fn read(dir: &Path) -> Result<Self, MetaError> {
+        let path = dir.join("session.json");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(source) => return Err(MetaError::Io { path, source }),
+        };
+        let mut m: Self = match serde_json::from_str(&text) {
+            Ok(m) => m,
+            Err(source) => return Err(MetaError::Json { path, source }),
+        };
         if m.practice.is_none() {
             m.practice_warning = practice_error(&text);
         }

@@ -30,6 +30,16 @@ pub struct CreateFolderError {
     pub source: std::io::Error,
 }
 
+/// A flush that failed: what was written before stays valid.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the session in {}: {source}; the {rows} samples already written are kept", dir.display())]
+pub struct FlushError {
+    pub dir: PathBuf,
+    /// Sample rows safely on disk.
+    pub rows: u64,
+    pub source: std::io::Error,
+}
+
 /// A session folder being written: `samples.csv`, `windows.csv`,
 /// `breaths.csv` and `session.json`, in whole rows, flushed and synced at
 /// least every `flush_every`. Used by `record` and by the app.
@@ -152,7 +162,7 @@ impl SessionWriter {
     }
 
     /// Flushes if `flush_every` has passed.
-    pub fn flush_if_due(&mut self, counters: &CounterSnapshot) -> Result<(), String> {
+    pub fn flush_if_due(&mut self, counters: &CounterSnapshot) -> Result<(), FlushError> {
         if self.last_flush.elapsed() >= self.flush_every {
             self.flush(counters)
         } else {
@@ -162,7 +172,7 @@ impl SessionWriter {
 
     /// Writes and syncs everything queued, then `session.json`. On error what
     /// was written stays valid; the message says what failed.
-    pub fn flush(&mut self, counters: &CounterSnapshot) -> Result<(), String> {
+    pub fn flush(&mut self, counters: &CounterSnapshot) -> Result<(), FlushError> {
         self.last_flush = Instant::now();
         let r = (|| -> std::io::Result<()> {
             self.csv.flush(true)?;
@@ -175,12 +185,10 @@ impl SessionWriter {
                 .map_or(0.0, |i| (i + 1) as f64 / self.meta.sample_rate_hz);
             self.meta.write_atomic(&self.dir)
         })();
-        r.map_err(|e| {
-            format!(
-                "cannot write the session in {}: {e}; the {} samples already written are kept",
-                self.dir.display(),
-                self.csv.rows_written()
-            )
+        r.map_err(|source| FlushError {
+            dir: self.dir.clone(),
+            rows: self.csv.rows_written(),
+            source,
         })
     }
 
@@ -192,7 +200,7 @@ impl SessionWriter {
         reason: String,
         counters: &CounterSnapshot,
     ) -> (PathBuf, SessionMeta, Option<String>) {
-        let mut error = self.flush(counters).err();
+        let mut error = self.flush(counters).err().map(|e| e.to_string());
         self.meta.status = if error.is_some() {
             SessionStatus::Failed
         } else {
