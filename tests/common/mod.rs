@@ -1,5 +1,12 @@
 //! Helpers for the end-to-end tests: run the real binary, read its files.
+//! The submodules hold the helpers of one group of test files each.
 #![allow(dead_code)]
+
+pub mod app_panels;
+pub mod app_practice;
+pub mod audio;
+pub mod engine_run;
+pub mod sessions;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
