@@ -196,3 +196,51 @@ fn sessions_table_is_readable_and_empty_dir_is_fine() {
     let v: Value = serde_json::from_str(&ok(&run(empty.path(), &["sessions", "--json"]))).unwrap();
     assert_eq!(v["sessions"], serde_json::json!([]));
 }
+
+#[test]
+fn folders_whose_names_are_not_utf8_are_listed_with_a_lossy_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = fixture();
+    // The data dir and one session folder with bytes that are not UTF-8.
+    let data = tmp.path().join(std::ffi::OsStr::from_bytes(b"data\xff"));
+    std::fs::create_dir(&data).unwrap();
+    std::fs::rename(tmp.path().join("sessions"), data.join("sessions")).unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"2026-03-10_07-00-00\xfe");
+    std::fs::rename(
+        data.join("sessions/2026-03-10_07-00-00"),
+        data.join("sessions").join(odd),
+    )
+    .unwrap();
+    let o = run(
+        &data,
+        &["sessions", "--json", "--now", "2026-03-11T09:00:00+01:00"],
+    );
+    let v: Value = serde_json::from_str(&ok(&o)).unwrap();
+    assert_eq!(
+        v["data_dir"].as_str().unwrap(),
+        format!("{}/data\u{fffd}", tmp.path().display())
+    );
+    let s = by_id(&v, "2026-03-10_07-00-00\u{fffd}");
+    assert!(s["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("/data\u{fffd}/sessions/2026-03-10_07-00-00\u{fffd}"));
+    assert!(
+        s["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("not valid UTF-8"),
+        "{s}"
+    );
+    assert_eq!(
+        v["sessions"].as_array().unwrap().len(),
+        9,
+        "every session still listed"
+    );
+    // The table lists it too.
+    let table = ok(&run(
+        &data,
+        &["sessions", "--now", "2026-03-11T09:00:00+01:00"],
+    ));
+    assert!(table.contains("2026-03-10"), "{table}");
+}

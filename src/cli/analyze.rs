@@ -5,6 +5,7 @@ use crate::analysis::offline::{Collector, Report};
 use crate::analysis::{AnalysisConfig, Gains};
 use crate::device::band_csv::{infer_rate, resolve_input, BandCsvReader, BandRow};
 use crate::device::read_ahead::RowThread;
+use crate::session::folder::check_output;
 use crate::session::meta::SessionMeta;
 use crate::session::results_csv::{window_row, windows_header};
 use crate::session::row_file::RowFile;
@@ -48,6 +49,9 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
     };
     cfg.validate()
         .map_err(|e| anyhow::anyhow!("bad analysis settings: {e}"))?;
+    if let Some(out) = &a.csv {
+        check_output(out, &[&a.input, &resolve_input(&a.input)])?;
+    }
     let base = session_gains(&a.input);
     let gains = Gains::explicit(base, a.chest_gain, a.belly_gain)?;
     let report = analyze_file(&a.input, cfg, gains)?;

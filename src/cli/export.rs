@@ -2,6 +2,7 @@
 //! spreadsheet. Refuses to overwrite anything.
 
 use crate::session::export::{export, resolve_session, HISTORY_CSV};
+use crate::session::folder::check_output;
 use crate::session::folder::data_dir;
 use crate::session::history::{self, sessions_dir};
 use anyhow::bail;
@@ -34,6 +35,7 @@ pub fn run(a: ExportArgs, explicit_dir: Option<&Path>) -> anyhow::Result<()> {
             sessions_dir(&dir).display()
         );
     }
+    check_output(&a.out, &[])?;
     let written = export(&entries, &a.out)?;
     for (e, p) in entries.iter().zip(&written) {
         match &e.error {

@@ -4,6 +4,7 @@
 use crate::audio::wav::write_wav;
 use crate::audio::{CueStyle, SynthSettings};
 use crate::pacer::Pattern;
+use crate::session::folder::check_output;
 use anyhow::{bail, Context};
 use std::path::PathBuf;
 
@@ -103,6 +104,7 @@ pub fn run(a: PacerArgs) -> anyhow::Result<()> {
         volume: a.volume,
         muted: a.mute,
     };
+    check_output(&a.wav, &[])?;
     let n = write_wav(&a.wav, settings, a.sample_rate, a.seconds)?;
     super::say(format_args!(
         "wrote {}: {:.1} s of {} cues at {} Hz, {}",

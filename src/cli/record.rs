@@ -8,6 +8,7 @@ use crate::device::serial_link::{SerialConfig, SerialSource};
 use crate::device::virtual_source::VirtualSource;
 use crate::device::Source;
 use crate::live::{record, RecordOptions};
+use crate::session::folder::check_output;
 use crate::session::folder::data_dir;
 use crate::session::writer::SessionTarget;
 use std::path::{Path, PathBuf};
@@ -44,7 +45,11 @@ pub struct RecordArgs {
 /// Records one session; errors are one line for `main` to print.
 pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
     let target = match &a.out {
-        Some(dir) => SessionTarget::Exact(dir.clone()),
+        Some(dir) => {
+            let inputs: Vec<&Path> = a.replay.as_deref().into_iter().collect();
+            check_output(dir, &inputs)?;
+            SessionTarget::Exact(dir.clone())
+        }
         None => SessionTarget::Under(data_dir(data_dir_arg)?.join("sessions")),
     };
     let mut cfg = AcqConfig::default();

@@ -34,13 +34,19 @@ pub fn run(a: SessionsArgs, explicit_dir: Option<&Path>) -> anyhow::Result<()> {
     let cal = adherence::calendar(&attempts, now, a.weeks);
     let trends = history::trends(&entries);
     if a.json {
+        if dir.to_str().is_none() {
+            tracing::warn!(
+                "the data dir {} is not valid UTF-8: JSON shows it with replacement characters",
+                dir.display()
+            );
+        }
         let sessions: Vec<Value> = entries
             .iter()
             .zip(&trends)
             .map(|(e, t)| session_json(e, t))
             .collect();
         let out = json!({
-            "data_dir": dir,
+            "data_dir": dir.to_string_lossy(),
             "sessions": sessions,
             "adherence": {
                 "today": {
@@ -67,7 +73,7 @@ fn session_json(e: &SessionEntry, trend: &Option<crate::practice::trends::Compar
     let (before, after) = (e.journal_before(), e.journal_after());
     json!({
         "id": e.id,
-        "path": e.path,
+        "path": e.path.to_string_lossy(),
         "start_local": e.start_local(),
         "slot": e.slot(),
         "duration_s": e.duration_s(),

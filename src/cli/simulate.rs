@@ -3,6 +3,7 @@
 
 use super::virtual_args::{f64_in, f64_positive, VirtualArgs, MAX_SECONDS};
 use crate::device::virtual_sensor::VirtualSensor;
+use crate::session::folder::check_output;
 use anyhow::Context;
 use std::io::Write;
 use std::path::PathBuf;
@@ -63,6 +64,7 @@ pub fn run(a: SimulateArgs) -> anyhow::Result<()> {
         let secs = a
             .seconds
             .context("--out needs --seconds N (how much signal to write)")?;
+        check_output(out, &[])?;
         return write_csv(out, secs, cfg);
     }
     run_pty(&a, cfg)

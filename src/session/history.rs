@@ -215,7 +215,13 @@ pub fn list_sessions(
             continue;
         }
         if is_session_name(&name) || path.join("session.json").exists() {
-            out.push(read_session(&path, now));
+            let mut e = read_session(&path, now);
+            if item.file_name().to_str().is_none() {
+                e.warnings.push(format!(
+                    "the folder name is not valid UTF-8; shown as {name}"
+                ));
+            }
+            out.push(e);
         }
     }
     out.sort_by_key(SessionEntry::when);
