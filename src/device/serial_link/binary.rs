@@ -33,6 +33,13 @@ impl SerialSource {
                 Message::Info(info) => {
                     self.frames.remove(i);
                     self.on_info(info);
+                    if self.refused.is_some() {
+                        // What follows a refused Info is not at the
+                        // session's rate (or not understood): keep only
+                        // the frames before it.
+                        self.frames.truncate(i);
+                        break;
+                    }
                 }
                 Message::Nack { command, code } if command == MsgType::SetRate as u8 => {
                     self.frames.remove(i);
@@ -43,16 +50,39 @@ impl SerialSource {
         }
     }
 
+    /// Takes in an `Info`, or refuses the device (reported as fatal by the
+    /// handshake or the next poll): another protocol version, a sample
+    /// rate outside the protocol's range, or, unless `--rate-hz` asks the
+    /// board for its rate again, a rate that changed since it was announced.
     pub(super) fn on_info(&mut self, i: Info) {
         if i.protocol_version != PROTOCOL_VERSION {
-            // Reported as fatal by the handshake or the next poll.
             self.info = None;
             self.raw_info = None;
             self.frames.clear();
             self.pending_info = false;
             self.mode = None;
-            self.unsupported = Some(i.protocol_version);
+            self.refused = Some(self.unsupported_message(i.protocol_version));
             return;
+        }
+        let (lo, hi) = (RATE_RANGE_HZ.start(), RATE_RANGE_HZ.end());
+        if !RATE_RANGE_HZ.contains(&i.sample_rate_hz) {
+            self.refused = Some(format!(
+                "the device at {} announced a sample rate of {} Hz; breathband accepts \
+                 {lo} to {hi} Hz: check the board's firmware",
+                self.cfg.path, i.sample_rate_hz
+            ));
+            return;
+        }
+        if let Some(old) = &self.info {
+            let new = f64::from(i.sample_rate_hz);
+            if self.cfg.rate_hz.is_none() && old.sample_rate_hz != new {
+                self.refused = Some(format!(
+                    "the device at {} changed its sample rate from {} to {new} Hz \
+                     mid-session; the session ends here: start a new one",
+                    self.cfg.path, old.sample_rate_hz
+                ));
+                return;
+            }
         }
         self.raw_info = Some(i);
     }

@@ -80,8 +80,8 @@ impl SerialSource {
             } else {
                 self.buf_absorb(n, counters);
             }
-            if let Some(v) = self.unsupported {
-                return Err(ConnectError::Fatal(self.unsupported_message(v)));
+            if let Some(why) = &self.refused {
+                return Err(ConnectError::Fatal(why.clone()));
             }
             if let Some(code) = self.rate_refused {
                 return Err(ConnectError::Fatal(self.refused_rate_message(code)));

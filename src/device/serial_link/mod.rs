@@ -14,7 +14,7 @@ use super::{BlockSink, ChannelMeta, DeviceInfo, Source, SourceError};
 use crate::device::Counters;
 use breathband_protocol::{
     encode_frame, Decoder, DecoderStats, Frame, Info, Message, MsgType, NackCode, MAX_FRAME,
-    PROTOCOL_VERSION,
+    PROTOCOL_VERSION, RATE_RANGE_HZ,
 };
 use serialport::SerialPort;
 use std::io::{ErrorKind, Read, Write};
@@ -88,8 +88,10 @@ pub struct SerialSource {
     pending_info: bool,
     /// The newest `Info` from the device, not yet acted on.
     raw_info: Option<Info>,
-    /// Protocol version of a device this host cannot speak to.
-    unsupported: Option<u8>,
+    /// Why this device is refused (a protocol version this host cannot
+    /// speak, a sample rate outside the protocol's range, a rate changed
+    /// mid-session): ends the connection as a fatal error.
+    refused: Option<String>,
     /// `SetRate` sent at this time, waiting for the new `Info`.
     rate_asked: Option<Instant>,
     /// The device refused `SetRate` with this code.
@@ -128,7 +130,7 @@ impl SerialSource {
             info: None,
             pending_info: false,
             raw_info: None,
-            unsupported: None,
+            refused: None,
             rate_asked: None,
             rate_refused: None,
             streaming: false,
@@ -286,8 +288,8 @@ impl SerialSource {
             return Err(SourceError::Fatal(self.refused_rate_message(code)));
         }
         self.deliver(sink);
-        if let Some(v) = self.unsupported {
-            return Err(SourceError::Fatal(self.unsupported_message(v)));
+        if let Some(why) = &self.refused {
+            return Err(SourceError::Fatal(why.clone()));
         }
         self.keep_streaming().map_err(|e| lost(e, &self.cfg.path))?;
         let waiting_for_rate = self.info.is_none() && !self.text_pending.is_empty();

@@ -1,0 +1,69 @@
+//! What a board announces is checked before it is believed: a scripted fake
+//! board on a pseudo-terminal announces impossible sample rates, changes
+//! its rate mid-session, and `record` refuses it in one clear line without
+//! writing a sample at a wrong time.
+#![cfg(unix)]
+
+mod common;
+use breathband_protocol::Message;
+use common::fake_board::{info, Act, FakeBoard};
+use common::*;
+
+fn record(board: &FakeBoard, out: &std::path::Path, secs: &str) -> Run {
+    run(
+        &[
+            "record",
+            "--port",
+            board.path.to_str().unwrap(),
+            "--seconds",
+            secs,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    )
+}
+
+#[test]
+fn a_sample_rate_outside_50_to_1000_hz_is_refused_in_one_line() {
+    for rate in [0u16, 49, 1001, 65535] {
+        let tmp = tempfile::tempdir().unwrap();
+        let script = vec![Act::Samples { first: 0, n: 400 }];
+        let board = FakeBoard::start(tmp.path(), info(rate), script);
+        let out = tmp.path().join("s");
+        let r = record(&board, &out, "4");
+        assert_clean_error(
+            &r,
+            &format!("announced a sample rate of {rate} Hz; breathband accepts 50 to 1000 Hz"),
+        );
+        assert!(!r.stdout.contains("complete"), "{}", r.stdout);
+        assert!(
+            !out.join("samples.csv").exists(),
+            "{rate} Hz: nothing is recorded"
+        );
+    }
+}
+
+#[test]
+fn a_rate_changed_mid_session_ends_it_without_a_sample_at_a_wrong_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = vec![
+        Act::Samples { first: 0, n: 300 },
+        Act::Send(Box::new(Message::Info(info(200)))),
+        Act::Samples { first: 300, n: 400 },
+    ];
+    let board = FakeBoard::start(tmp.path(), info(100), script);
+    let out = tmp.path().join("s");
+    let r = record(&board, &out, "20");
+    assert_clean_error(&r, "changed its sample rate from 100 to 200 Hz mid-session");
+    let rows = read_samples(&out);
+    assert_eq!(rows.len(), 300, "the samples before the change, no more");
+    for (k, row) in rows.iter().enumerate() {
+        assert_eq!(row.index, k as u64);
+        assert!((row.time_s - k as f64 / 100.0).abs() < 1e-9, "{row:?}");
+    }
+    let meta = read_meta(&out);
+    assert_eq!(meta["status"], "failed", "{meta}");
+    let why = meta["end_reason"].as_str().unwrap_or_default();
+    assert!(why.contains("changed its sample rate"), "{why}");
+}
