@@ -67,3 +67,30 @@ fn a_rate_changed_mid_session_ends_it_without_a_sample_at_a_wrong_time() {
     let why = meta["end_reason"].as_str().unwrap_or_default();
     assert!(why.contains("changed its sample rate"), "{why}");
 }
+
+#[test]
+fn one_stray_frame_ahead_makes_no_gap_and_shifts_no_time() {
+    use breathband_protocol::{SampleFlags, Samples};
+    let tmp = tempfile::tempdir().unwrap();
+    let stray = Samples::new(450, SampleFlags(0), &[[2048, 2048]; 10]).unwrap();
+    let script = vec![
+        Act::Samples { first: 0, n: 300 },
+        Act::Send(Box::new(Message::Samples(stray))),
+        Act::Samples { first: 300, n: 400 },
+    ];
+    let board = FakeBoard::start(tmp.path(), info(100), script);
+    let out = tmp.path().join("s");
+    let r = record(&board, &out, "6");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let rows = read_samples(&out);
+    assert_eq!(rows.len(), 600, "6 s at 100 Hz");
+    for (k, row) in rows.iter().enumerate() {
+        assert_eq!(row.index, k as u64, "{row:?}");
+        assert!((row.time_s - k as f64 / 100.0).abs() < 1e-9, "{row:?}");
+    }
+    let meta = read_meta(&out);
+    assert_eq!(meta["counters"]["stray_frames"], 1, "{meta}");
+    assert_eq!(meta["counters"]["samples_lost"], 0, "{meta}");
+    assert_eq!(meta["gaps"], serde_json::json!([]), "{meta}");
+    assert_eq!(meta["status"], "complete");
+}

@@ -55,6 +55,20 @@ impl Continuity {
         self.next_session
     }
 
+    /// True when a block starting at device index `device_first` breaks
+    /// the index sequence of this link (a gap, a reset, or a stray frame):
+    /// the caller waits for the next block before placing it.
+    pub fn breaks_sequence(&self, device_first: u32) -> bool {
+        !self.trust_index
+            && !self.reconnected
+            && self.expected_device.is_some_and(|e| e != device_first)
+    }
+
+    /// True when a block starting at `device_first` continues the sequence.
+    pub fn continues(&self, device_first: u32) -> bool {
+        self.expected_device == Some(device_first)
+    }
+
     /// The link was lost and re-established; the next block decides whether
     /// the device kept counting (gap known exactly) or restarted (gap estimated).
     pub fn reconnected(&mut self) {

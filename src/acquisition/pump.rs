@@ -28,6 +28,18 @@ pub struct Pump {
     full_scale: [Option<i32>; 2],
     clock: Instant,
     scratch: Vec<Sample>,
+    /// A block that broke the index sequence, waiting for the next one to
+    /// say whether the jump was real.
+    held: Option<Held>,
+}
+
+/// A block held back until the next one confirms its index.
+#[derive(Debug)]
+struct Held {
+    device_first: u32,
+    flags: u8,
+    host_s: f64,
+    pairs: Vec<[i32; 2]>,
 }
 
 /// Events kept while the consumer's queue is full (a gap or link event every
@@ -54,6 +66,7 @@ impl Pump {
             full_scale: [None; 2],
             clock: Instant::now(),
             scratch: Vec::with_capacity(256),
+            held: None,
         }
     }
 
@@ -124,11 +137,59 @@ impl BlockSink for Pump {
         if self.events.waiting() > 0 {
             self.flush_events();
         }
+        let Some(cont) = self.continuity.as_ref() else {
+            return;
+        };
+        let host_s = self.clock.elapsed().as_secs_f64();
+        let Some(i) = device_first else {
+            self.place(None, block_flags, pairs, host_s);
+            return;
+        };
+        if let Some(h) = self.held.take() {
+            let after_held = h.device_first.wrapping_add(h.pairs.len() as u32);
+            if i != after_held && cont.continues(i) {
+                // The stream goes on where it was: the held frame was stray.
+                Counters::add(&self.counters.stray_frames, 1);
+                tracing::debug!("stray frame at device index {} dropped", h.device_first);
+            } else {
+                self.place(Some(h.device_first), h.flags, &h.pairs, h.host_s);
+            }
+        }
+        let cont = self.continuity.as_ref().expect("set above");
+        if cont.breaks_sequence(i) {
+            self.held = Some(Held {
+                device_first: i,
+                flags: block_flags,
+                host_s,
+                pairs: pairs.to_vec(),
+            });
+            return;
+        }
+        self.place(Some(i), block_flags, pairs, host_s);
+    }
+}
+
+impl Pump {
+    /// Places a held block as it came (its jump unconfirmed): called when
+    /// the link is lost or the source ends, so no sample is kept back.
+    pub fn release_held(&mut self) {
+        if let Some(h) = self.held.take() {
+            self.place(Some(h.device_first), h.flags, &h.pairs, h.host_s);
+        }
+    }
+
+    /// Puts a block on the session index, flags it and pushes it.
+    fn place(
+        &mut self,
+        device_first: Option<u32>,
+        block_flags: u8,
+        pairs: &[[i32; 2]],
+        host_s: f64,
+    ) {
         let Some(cont) = self.continuity.as_mut() else {
             return;
         };
         let n = pairs.len() as u32;
-        let host_s = self.clock.elapsed().as_secs_f64();
         let p = match device_first {
             Some(i) => cont.place(i, n, host_s),
             None => cont.place_unindexed(n, host_s),
@@ -254,6 +315,8 @@ mod tests {
             next += 1 + k;
         }
         p.block(Some(next), 0, &[[1, 2]]);
+        // The last jump waits for a frame to confirm it; the end releases it.
+        p.release_held();
         let mut got = Vec::new();
         for _ in 0..20 {
             got.extend(gaps(&rx));
@@ -261,6 +324,46 @@ mod tests {
         }
         assert_eq!(got, (1..=10).collect::<Vec<u64>>());
         assert_eq!(p.counters.samples_lost.load(Relaxed), 55);
+    }
+
+    fn indices(cons: &mut ringbuf::HeapCons<Sample>) -> Vec<u64> {
+        use ringbuf::traits::Consumer;
+        cons.pop_iter().map(|s| s.index).collect()
+    }
+
+    #[test]
+    fn a_stray_frame_ahead_is_dropped_and_counted_not_taken_for_a_gap() {
+        let (mut p, rx, mut cons) = pump(16);
+        p.info(info(Some("01"), 100.0));
+        let ten = [[1, 2]; 10];
+        for k in 0..30 {
+            p.block(Some(k * 10), 0, &ten);
+        }
+        // One frame with a valid CRC 150 samples ahead, then the stream
+        // goes on where it was.
+        p.block(Some(450), 0, &ten);
+        for k in 30..60 {
+            p.block(Some(k * 10), 0, &ten);
+        }
+        assert_eq!(indices(&mut cons), (0..600).collect::<Vec<u64>>());
+        assert_eq!(gaps(&rx), Vec::<u64>::new());
+        assert_eq!(p.counters.stray_frames.load(Relaxed), 1);
+        assert_eq!(p.counters.samples_lost.load(Relaxed), 0);
+        // A real jump is confirmed by the frame after it and kept exact.
+        p.block(Some(750), 0, &ten);
+        assert_eq!(
+            indices(&mut cons),
+            Vec::<u64>::new(),
+            "held until confirmed"
+        );
+        p.block(Some(760), 0, &ten);
+        assert_eq!(indices(&mut cons), (750..770).collect::<Vec<u64>>());
+        assert_eq!(gaps(&rx), vec![150]);
+        // A board that reset to 0 is confirmed the same way.
+        p.block(Some(0), 0, &ten);
+        p.block(Some(10), 0, &ten);
+        assert_eq!(indices(&mut cons).len(), 20);
+        assert_eq!(p.counters.stray_frames.load(Relaxed), 1);
     }
 
     #[test]

@@ -98,6 +98,9 @@ fn run(mut source: Box<dyn Source>, mut pump: Pump, retry: Duration) {
     let counters = pump.counters.clone();
     'outer: while !stop.load(Relaxed) {
         let polled = source.poll(&mut pump, &counters);
+        if polled.is_err() {
+            pump.release_held();
+        }
         pump.flush_events();
         match polled {
             Ok(()) => {}
@@ -136,6 +139,7 @@ fn run(mut source: Box<dyn Source>, mut pump: Pump, retry: Duration) {
             }
         }
     }
+    pump.release_held();
     source.stop();
     // The last events (Finished, Failed) must reach the consumer too.
     pump.drain_events();

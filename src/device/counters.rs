@@ -16,6 +16,7 @@ pub struct Counters {
     pub reconnects: AtomicU64,
     pub ring_overflow: AtomicU64,
     pub text_lines_rejected: AtomicU64,
+    pub stray_frames: AtomicU64,
 }
 
 /// A plain copy of [`Counters`] at one moment (what `session.json` stores).
@@ -40,6 +41,9 @@ pub struct CounterSnapshot {
     pub ring_overflow: u64,
     /// Text-mode lines that were not two numbers.
     pub text_lines_rejected: u64,
+    /// Frames with a valid CRC whose index jumped away from the stream
+    /// and back at once: dropped, not taken for a gap.
+    pub stray_frames: u64,
 }
 
 impl Counters {
@@ -58,6 +62,7 @@ impl Counters {
             reconnects: self.reconnects.load(Relaxed),
             ring_overflow: self.ring_overflow.load(Relaxed),
             text_lines_rejected: self.text_lines_rejected.load(Relaxed),
+            stray_frames: self.stray_frames.load(Relaxed),
         }
     }
 }
@@ -72,5 +77,6 @@ impl CounterSnapshot {
             && self.reconnects == 0
             && self.ring_overflow == 0
             && self.text_lines_rejected == 0
+            && self.stray_frames == 0
     }
 }
