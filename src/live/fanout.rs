@@ -279,6 +279,39 @@ mod tests {
     }
 
     #[test]
+    fn a_recording_started_mid_stream_is_as_long_as_what_it_holds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        let info = device(100.0);
+        let gains = Gains::from_scales(info.scales());
+        let plan = AnalysisPlan {
+            config: AnalysisConfig::default(),
+            backlog_s: 60.0,
+            wait: false,
+        };
+        let mut f = Fanout::new(plan, None);
+        f.connect(100.0, &gains);
+        // 408 s of signal before the person starts a 2 s session.
+        f.samples(&samples(0, 40_800));
+        let w = SessionWriter::create(
+            &SessionTarget::Exact(dir.clone()),
+            &info,
+            &gains,
+            Duration::from_millis(500),
+        )
+        .unwrap();
+        f.start_recording(w);
+        f.samples(&samples(40_800, 200));
+        let (_, meta, err) = f
+            .stop_recording(SessionStatus::Complete, "done".into(), &Default::default())
+            .unwrap();
+        assert_eq!(err, None);
+        assert_eq!((meta.duration_s, meta.start_s), (2.0, 408.0));
+        let on_disk = SessionMeta::read(&dir).unwrap();
+        assert_eq!((on_disk.duration_s, on_disk.start_s), (2.0, 408.0));
+    }
+
+    #[test]
     fn a_waiting_fanout_hands_a_block_larger_than_the_ring_to_the_analysis_whole() {
         let info = device(100.0);
         let gains = Gains::from_scales(info.scales());

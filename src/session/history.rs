@@ -263,10 +263,10 @@ pub fn read_session(dir: &Path, now: DateTime<Utc>) -> SessionEntry {
     // not count in trends and comparisons.
     let record = e.practice.as_ref().and_then(|p| p.summary.clone());
     let from_files = match &e.practice {
-        None => Some((0.0, meta.duration_s)),
+        None => Some((meta.start_s, meta.start_s + meta.duration_s)),
         Some(p) if e.status == Status::Interrupted => p.practice_start_s.map(|s| {
             let planned = p.planned_min.map_or(f64::INFINITY, |m| s + m * 60.0);
-            (s, planned.min(meta.duration_s))
+            (s, planned.min(meta.start_s + meta.duration_s))
         }),
         Some(_) => None,
     };

@@ -85,8 +85,13 @@ pub struct SessionMeta {
     pub calibration: Option<Gains>,
     pub counters: CounterSnapshot,
     pub samples_written: u64,
-    /// Session time of the last sample written.
+    /// Length of the recording, from its first sample to its last, s.
     pub duration_s: f64,
+    /// Session time (`time_s` in samples.csv) of the first sample written,
+    /// s: 0 for `record`; later for the app, which records from a stream
+    /// that was already running.
+    #[serde(default)]
+    pub start_s: f64,
     #[serde(default)]
     pub gaps: Vec<Gap>,
     #[serde(default)]
@@ -128,6 +133,7 @@ impl SessionMeta {
             counters: CounterSnapshot::default(),
             samples_written: 0,
             duration_s: 0.0,
+            start_s: 0.0,
             gaps: Vec::new(),
             events: Vec::new(),
             safety_events: Vec::new(),

@@ -48,6 +48,7 @@ pub struct SessionWriter {
     pub meta: SessionMeta,
     csv: SamplesCsvWriter,
     results: ResultsCsv,
+    first_index: Option<u64>,
     last_index: Option<u64>,
     last_flush: Instant,
     flush_every: Duration,
@@ -97,6 +98,7 @@ impl SessionWriter {
             meta,
             csv,
             results,
+            first_index: None,
             last_index: None,
             last_flush: Instant::now(),
             flush_every,
@@ -123,6 +125,9 @@ impl SessionWriter {
     /// Queues sample rows (written at the next flush).
     pub fn samples(&mut self, samples: &[Sample]) {
         self.csv.append(samples);
+        if let (None, Some(s)) = (self.first_index, samples.first()) {
+            self.first_index = Some(s.index);
+        }
         if let Some(s) = samples.last() {
             self.last_index = Some(s.index);
         }
@@ -180,9 +185,11 @@ impl SessionWriter {
             self.meta.updated_utc = Utc::now();
             self.meta.counters = *counters;
             self.meta.samples_written = self.csv.rows_written();
-            self.meta.duration_s = self
-                .last_index
-                .map_or(0.0, |i| (i + 1) as f64 / self.meta.sample_rate_hz);
+            let rate = self.meta.sample_rate_hz;
+            if let (Some(first), Some(last)) = (self.first_index, self.last_index) {
+                self.meta.start_s = first as f64 / rate;
+                self.meta.duration_s = (last.saturating_sub(first) + 1) as f64 / rate;
+            }
             self.meta.write_atomic(&self.dir)
         })();
         r.map_err(|source| FlushError {
