@@ -172,3 +172,20 @@ fn the_traces_keep_a_usable_height_and_the_view_scrolls() {
     let height = h.state().settings.traces.shown_height;
     assert!(height >= MIN_HEIGHT, "traces {height} high");
 }
+
+#[test]
+fn a_lost_link_shows_no_signal_not_the_last_class() {
+    let mut h = harness(app_with(window(0.7, 0.0, Class::Belly)));
+    h.get_by_label("Belly breathing");
+    h.state_mut()
+        .data
+        .apply(PipeMsg::LinkLost("/dev/ttyACM0: Broken pipe".into()));
+    h.run();
+    h.get_by_label("No signal");
+    h.get_by_label_contains("The sensor link is lost: reconnecting");
+    assert!(h.query_by_label("Belly breathing").is_none());
+    check_gauge(&h, None);
+    h.state_mut().data.apply(PipeMsg::Reconnected);
+    h.run();
+    h.get_by_label("Belly breathing");
+}

@@ -6,7 +6,7 @@ use super::command::AppCommand;
 use super::connection::Connection;
 use super::history::History;
 use super::jobs::{self, Job};
-use super::live_data::{LinkState, LiveData};
+use super::live_data::LiveData;
 use super::pacer_run::PacerRun;
 use super::panels::pacer_controls;
 use super::panels::pacer_view;
@@ -228,7 +228,7 @@ impl BreathbandApp {
             .describe(self.data.info.as_ref(), &self.data.gains);
         if let Some(f) = self.runner.flow_mut() {
             let before = (f.journal_before.clone(), f.journal_after.clone());
-            let act = practice_view::ui(ui, f, self.data.window.as_ref(), now, saved.as_deref());
+            let act = practice_view::ui(ui, f, self.data.live_window(), now, saved.as_deref());
             if before != (f.journal_before.clone(), f.journal_after.clone()) {
                 cmds.push(AppCommand::JournalEdited);
             }
@@ -239,8 +239,8 @@ impl BreathbandApp {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(ui.available_width() * 0.55);
-                let connected = self.data.link != LinkState::Disconnected;
-                gauge::ui(ui, self.data.window.as_ref(), label, connected);
+                let note = self.data.link_note();
+                gauge::ui(ui, self.data.live_window(), label, note);
             });
             ui.vertical(|ui| loop_view::ui(ui, &self.data));
         });

@@ -97,9 +97,32 @@ impl LiveData {
         }
     }
 
-    /// The current live label (no signal until the first window).
+    /// The current live label: no signal until the first window, and
+    /// while the link is not live (what the last window said is no longer
+    /// being measured).
     pub fn label(&self) -> Class {
-        self.window.map_or(Class::NoSignal, |w| w.label)
+        self.live_window().map_or(Class::NoSignal, |w| w.label)
+    }
+
+    /// The latest window, while the link is live.
+    pub fn live_window(&self) -> Option<&WindowResult> {
+        match self.link {
+            LinkState::Connecting | LinkState::Live => self.window.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// What to say instead of the breathing hint when the link is not live.
+    pub fn link_note(&self) -> Option<&'static str> {
+        match self.link {
+            LinkState::Connecting | LinkState::Live => None,
+            LinkState::Lost(_) => {
+                Some("The sensor link is lost: reconnecting. Nothing is measured meanwhile.")
+            }
+            LinkState::Ended => Some("The replay has ended."),
+            LinkState::Disconnected => Some("Not connected: press Connect to see your breathing."),
+            LinkState::Failed(_) => Some("The sensor stopped: see the message above."),
+        }
     }
 
     fn raise(&mut self, text: impl Into<String>, alarm: bool) {

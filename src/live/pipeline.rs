@@ -215,6 +215,10 @@ fn run(
     let mut fan = Fanout::new(app_analysis(), Some(display));
     let mut buf = vec![Sample::default(); 4096];
     let mut last_repaint = Instant::now();
+    // News not yet shown: a repaint skipped by the rate limit is owed, or a
+    // message after a quiet spell (a lost link sends nothing more) would
+    // wait on screen until the mouse moves.
+    let mut owed = false;
     // The device, and the gains in use, once connected.
     let mut device: Option<(DeviceInfo, Gains)> = None;
     while !stop.load(Relaxed) {
@@ -270,8 +274,10 @@ fn run(
                 });
             }
         }
-        if news && last_repaint.elapsed() >= Duration::from_millis(66) {
+        owed |= news;
+        if owed && last_repaint.elapsed() >= Duration::from_millis(66) {
             last_repaint = Instant::now();
+            owed = false;
             repaint();
         }
         std::thread::sleep(Duration::from_millis(15));
@@ -432,6 +438,62 @@ mod tests {
         assert_eq!(meta.status, SessionStatus::Complete);
         assert!(meta.samples_written > 0);
         assert_eq!(meta.practice, Some(last));
+    }
+
+    /// A virtual sensor whose cable is pulled right after the UI was last
+    /// asked to repaint, and never comes back.
+    struct PulledAfterRepaint {
+        inner: VirtualSource,
+        repainted: Arc<AtomicBool>,
+        pulled_at: Arc<std::sync::Mutex<Option<Instant>>>,
+    }
+
+    impl Source for PulledAfterRepaint {
+        fn poll(&mut self, sink: &mut dyn BlockSink, c: &Counters) -> Result<(), SourceError> {
+            if self.repainted.load(Relaxed) {
+                self.pulled_at
+                    .lock()
+                    .unwrap()
+                    .get_or_insert_with(Instant::now);
+                return Err(SourceError::LinkLost("pulled".into()));
+            }
+            self.inner.poll(sink, c)
+        }
+        fn reconnect(&mut self, _: &Counters) -> Result<(), SourceError> {
+            Err(SourceError::LinkLost("still pulled".into()))
+        }
+        fn describe(&self) -> String {
+            "pulled".into()
+        }
+    }
+
+    #[test]
+    fn a_link_lost_just_after_a_repaint_is_still_shown() {
+        let repainted = Arc::new(AtomicBool::new(false));
+        let pulled_at = Arc::new(std::sync::Mutex::new(None));
+        let repaints = Arc::new(std::sync::Mutex::new(Vec::<Instant>::new()));
+        let (r, pa) = (Arc::clone(&repainted), Arc::clone(&pulled_at));
+        let (log, flag) = (Arc::clone(&repaints), Arc::clone(&repainted));
+        let p = Pipeline::start_with(
+            Box::new(move |_| {
+                Ok(Box::new(PulledAfterRepaint {
+                    inner: VirtualSource::new(VirtualConfig::default()),
+                    repainted: r,
+                    pulled_at: pa,
+                }) as Box<dyn Source>)
+            }),
+            None,
+            move || {
+                log.lock().unwrap().push(Instant::now());
+                flag.store(true, Relaxed);
+            },
+        );
+        wait_msg(&p, "the lost link", |m| matches!(m, PipeMsg::LinkLost(_)));
+        // Nothing else happens from now on: the message must still be shown.
+        std::thread::sleep(Duration::from_millis(300));
+        let pulled = pulled_at.lock().unwrap().expect("pulled");
+        let last = *repaints.lock().unwrap().last().unwrap();
+        assert!(last > pulled, "no repaint after the link was lost");
     }
 
     #[test]

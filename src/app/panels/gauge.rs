@@ -33,9 +33,9 @@ pub fn marks(window: Option<&WindowResult>, label: Class) -> GaugeMarks {
     }
 }
 
-/// Shows the gauge for the latest window and the live label; `connected`
-/// false (the person disconnected the source) says so instead of a hint.
-pub fn ui(ui: &mut egui::Ui, window: Option<&WindowResult>, label: Class, connected: bool) {
+/// Shows the gauge for the latest window and the live label; `link_note`
+/// (the link is lost, ended or disconnected) replaces the breathing hint.
+pub fn ui(ui: &mut egui::Ui, window: Option<&WindowResult>, label: Class, link_note: Option<&str>) {
     let t = Thresholds::default();
     ui.label(
         RichText::new(class_words(label))
@@ -43,11 +43,10 @@ pub fn ui(ui: &mut egui::Ui, window: Option<&WindowResult>, label: Class, connec
             .strong()
             .color(class_color(label)),
     );
-    if connected {
-        ui.label(window_hint(label, window.and_then(|w| w.reason)));
-    } else {
-        ui.label("Not connected: press Connect to see your breathing.");
-    }
+    match link_note {
+        None => ui.label(window_hint(label, window.and_then(|w| w.reason))),
+        Some(note) => ui.label(note),
+    };
     ui.add_space(6.0);
 
     let m = marks(window, label);
