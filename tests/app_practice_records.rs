@@ -1,6 +1,7 @@
 //! What a guided practice leaves on disk, through the headless app: a
-//! dizziness stop saves and marks the session, a disconnect closes the
-//! folder, and the journal reaches the session, the history and the export.
+//! dizziness stop saves and marks the session, a disconnect ends it early
+//! (and Connect does not resume it), and the journal reaches the session,
+//! the history and the export.
 
 mod common;
 use breathband::app::panels::source_picker::SourceKind;
@@ -58,7 +59,7 @@ fn dizziness_stop_saves_and_marks_the_session() {
 }
 
 #[test]
-fn disconnect_mid_session_closes_the_folder_and_the_app_knows() {
+fn disconnect_mid_session_ends_it_early_and_connect_does_not_resume_it() {
     let tmp = tempfile::tempdir().unwrap();
     let mut h = harness(app(tmp.path(), "0.7"));
     start_session(&mut h);
@@ -84,9 +85,36 @@ fn disconnect_mid_session_closes_the_folder_and_the_app_knows() {
     assert_eq!(a.data.recorded.as_ref().unwrap().0, dir);
     let m = meta(&dir);
     assert_eq!(m["status"], "complete");
-    assert_eq!(m["end_reason"], "source disconnected or app closed");
+    assert_eq!(m["end_reason"], "stopped early: disconnected");
+    assert_eq!(m["practice"]["stopped_early"], "disconnected");
     assert!(m["samples_written"].as_u64().unwrap() > 0);
     assert!(h.query_by_label_contains("recording to").is_none());
+    // The screen says the session ended, and Connect does not bring back
+    // a timer over the new source's clock.
+    h.get_by_label("Session ended early");
+    assert_eq!(step(h.state()), Some(Step::Stopped));
+    h.get_by_label("Connect").click();
+    until(&mut h, 10.0, |a| a.data.window.is_some());
+    assert_eq!(step(h.state()), Some(Step::Stopped));
+    assert!(h.query_by_label_contains("left").is_none());
+    assert!(h.state().data.recording.is_none());
+    h.get_by_label("Close").click();
+    h.step();
+    h.step();
+    assert_eq!(step(h.state()), None);
+    // Listed as stopped early.
+    let o = std::process::Command::new(common::BIN)
+        .args([
+            "--data-dir",
+            tmp.path().to_str().unwrap(),
+            "sessions",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["sessions"][0]["status"], "stopped_early", "{v}");
+    assert_eq!(v["sessions"][0]["stopped_early"], "disconnected", "{v}");
 }
 
 #[test]

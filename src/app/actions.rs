@@ -39,6 +39,7 @@ impl BreathbandApp {
         match cmd {
             AppCommand::Source(SourceCommand::Connect) => self.connect(Some(ctx)),
             AppCommand::Source(SourceCommand::Disconnect) => {
+                self.end_practice_for_source();
                 self.link.close();
                 self.data.link = LinkState::Disconnected;
                 self.data.window = None;
@@ -83,6 +84,7 @@ impl BreathbandApp {
     /// Never waits: the old pipeline stops and closes its session folder on
     /// its own thread, the new one opens its source on its own thread.
     pub fn connect(&mut self, ctx: Option<&egui::Context>) {
+        self.end_practice_for_source();
         self.link.close();
         self.data = LiveData::default();
         match self.settings.source.choice() {
@@ -116,6 +118,12 @@ impl BreathbandApp {
                 crate::session::history::shares_before(&h.entries, chrono::Utc::now());
         }
         self.runner.start(f);
+    }
+
+    /// A running guided session ends before its source is closed.
+    fn end_practice_for_source(&mut self) {
+        let effects = self.runner.source_closing(&inputs!(self));
+        self.carry_out(effects);
     }
 
     /// Stops the guided session at once (dizziness, discomfort).

@@ -7,6 +7,11 @@ use super::checks::{advice_for, FEEDBACK_EVERY_BREATHS};
 use super::journal::Journal;
 use super::record::{Baseline, CalibrationSource, CalibrationStep, Practice};
 use super::summary::{summarize, Summary};
+
+/// `stopped_early` of a session stopped with the dizziness button.
+pub const DIZZY: &str = "dizzy";
+/// `stopped_early` of a session whose source was disconnected or changed.
+pub const DISCONNECTED: &str = "disconnected";
 use super::trends::compare;
 use crate::analysis::calibration::{side_by_side, SideBySide};
 use crate::analysis::{Breath, Class, EventKind, Gains, SafetyEvent, WindowResult};
@@ -321,7 +326,12 @@ impl PracticeFlow {
 
     /// Stops at once because the person feels dizzy or uncomfortable.
     pub fn stop_dizzy(&mut self, now_s: f64) {
-        self.stopped_early = Some("dizzy".into());
+        self.stop_early(DIZZY, now_s);
+    }
+
+    /// Ends the session early for `why` (`dizzy`, `disconnected`, ...).
+    pub fn stop_early(&mut self, why: &str, now_s: f64) {
+        self.stopped_early = Some(why.into());
         self.go(Step::Stopped, now_s);
     }
 

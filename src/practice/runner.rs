@@ -217,6 +217,23 @@ impl PracticeRunner {
         out
     }
 
+    /// The source is about to be closed (Disconnect, another source): a
+    /// running session ends at once as stopped early, and its folder is
+    /// closed with its record while the old pipeline can still take them.
+    /// A session cannot go on across a source change: the new source has
+    /// its own clock.
+    pub fn source_closing(&mut self, inp: &Inputs) -> Vec<Effect> {
+        if !self.active() {
+            return Vec::new();
+        }
+        if let Some(f) = self.flow.as_mut() {
+            f.stop_early(super::flow::DISCONNECTED, inp.now_s);
+        }
+        let mut out = vec![Effect::StopPacer];
+        out.extend(self.close_recording(inp));
+        out
+    }
+
     /// The app closes: a running session is marked as stopped early, and
     /// its last record is returned for the pipeline to save as it closes.
     pub fn app_closing(&mut self, pattern: &str) -> Option<Practice> {
@@ -318,6 +335,29 @@ mod tests {
         assert_eq!(saves(&r.tick(&inputs(5.6, Some(dir), None))), 1);
         r.action(PracticeAction::Next, &inputs(6.0, Some(dir), None));
         assert_eq!(saves(&r.tick(&inputs(6.0, Some(dir), None))), 1, "new step");
+    }
+
+    #[test]
+    fn a_source_closing_mid_session_ends_it_early_and_closes_the_folder_once() {
+        let dir = Path::new("/s/1");
+        let mut r = runner();
+        r.tick(&inputs(1.0, Some(dir), None));
+        let e = r.source_closing(&inputs(2.0, Some(dir), None));
+        assert_eq!(e[0], Effect::StopPacer);
+        let Some(Effect::CloseRecording { practice, reason }) = e.get(1) else {
+            panic!("{e:?}");
+        };
+        assert_eq!(reason, "stopped early: disconnected");
+        assert_eq!(practice.stopped_early.as_deref(), Some("disconnected"));
+        assert_eq!(r.flow().unwrap().step, Step::Stopped);
+        assert!(!r.active());
+        // Ended: another source change (Connect) changes nothing.
+        assert!(r.source_closing(&inputs(3.0, Some(dir), None)).is_empty());
+        assert!(r.tick(&inputs(9.0, Some(dir), None)).is_empty());
+        // No session: nothing to do.
+        assert!(PracticeRunner::default()
+            .source_closing(&inputs(1.0, None, None))
+            .is_empty());
     }
 
     #[test]

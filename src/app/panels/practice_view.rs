@@ -5,7 +5,9 @@
 use crate::analysis::WindowResult;
 use crate::app::style::{class_color, class_words};
 use crate::practice::checks::band_check;
-use crate::practice::flow::{Calibration, PracticeFlow, Step, BASELINE_S, CALIBRATION_S};
+use crate::practice::flow::{
+    Calibration, PracticeFlow, Step, BASELINE_S, CALIBRATION_S, DISCONNECTED,
+};
 use egui::RichText;
 
 pub use crate::practice::runner::PracticeAction;
@@ -103,12 +105,20 @@ pub fn ui(
             }
         }
         Step::Stopped => {
-            ui.heading("Session stopped");
-            ui.label(
-                "Lie still and breathe normally, through the nose, without trying to breathe deeply. \
-                 Sit up slowly when the dizziness has passed. If it does not pass, or you feel unwell, \
-                 get help. Next time, breathe more gently and take breaks.",
-            );
+            if f.stopped_early.as_deref() == Some(DISCONNECTED) {
+                ui.heading("Session ended early");
+                ui.label(
+                    "The sensor was disconnected, so the session ended here: a session cannot \
+                     go on across a change of sensor.",
+                );
+            } else {
+                ui.heading("Session stopped");
+                ui.label(
+                    "Lie still and breathe normally, through the nose, without trying to breathe \
+                     deeply. Sit up slowly when the dizziness has passed. If it does not pass, or \
+                     you feel unwell, get help. Next time, breathe more gently and take breaks.",
+                );
+            }
             ui.label("What you did so far is saved, marked as stopped early.");
             summary(ui, f);
             ui.collapsing("After: how are you now? (optional)", |ui| {
