@@ -194,3 +194,51 @@ fn journal_round_trips_into_the_session_and_the_history() {
             && a.data.window.is_some_and(|w| w.belly_share.is_some())
     });
 }
+
+#[test]
+fn escape_at_once_is_a_dizzy_stop_and_the_answer_after_it_reaches_the_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = harness(app(tmp.path(), "0.7"));
+    start_session(&mut h);
+    // Esc in the very next frame, before the pipeline said it records.
+    h.key_press(egui::Key::Escape);
+    h.step();
+    assert_eq!(step(h.state()), Some(Step::Stopped));
+    until(&mut h, 10.0, |a| a.data.recorded.is_some());
+    let dir = session_dir(tmp.path());
+    let m = meta(&dir);
+    assert_eq!(m["end_reason"], "stopped early: dizzy", "{m}");
+    assert_eq!(m["practice"]["stopped_early"], "dizzy");
+    // On the advice screen: "yes, dizzy" and a note, after the folder closed.
+    h.get_by_label("After: how are you now? (optional)").click();
+    h.step();
+    h.get_by_label("yes").click();
+    h.step();
+    type_note(&mut h, "=light-headed, better lying down");
+    h.get_by_label("Close").click();
+    h.step();
+    until(&mut h, 10.0, |_| {
+        meta(&session_dir(tmp.path()))["practice"]["journal_after"]["dizzy"] == true
+    });
+    let out = tmp.path().join("export");
+    let o = std::process::Command::new(common::BIN)
+        .args([
+            "--data-dir",
+            tmp.path().to_str().unwrap(),
+            "export",
+            "--all",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut rd = csv::Reader::from_path(out.join("history.csv")).unwrap();
+    let head = rd.headers().unwrap().clone();
+    let rec = rd.records().next().unwrap().unwrap();
+    let col = |name: &str| &rec[head.iter().position(|h| h == name).unwrap()];
+    assert_eq!(col("status"), "stopped_early");
+    assert_eq!(col("stopped_early"), "dizzy");
+    assert_eq!(col("dizzy"), "yes");
+    assert_eq!(col("note_after"), "'=light-headed, better lying down");
+}

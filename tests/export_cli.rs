@@ -45,7 +45,9 @@ fn export_all_copies_files_and_writes_a_history_csv() {
             "stopped_early",
             "events",
             "practised_min",
-            "planned_min"
+            "planned_min",
+            "note_before",
+            "note_after"
         ]
     );
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
@@ -76,7 +78,9 @@ fn export_all_copies_files_and_writes_a_history_csv() {
             "",
             "",
             "5.0",
-            "5.0"
+            "5.0",
+            "ok",
+            "ok"
         ]
     );
     assert_eq!(
@@ -98,7 +102,9 @@ fn export_all_copies_files_and_writes_a_history_csv() {
             "dizzy",
             "",
             "1.5",
-            "5.0"
+            "5.0",
+            "",
+            ""
         ]
     );
     assert_eq!(row("2026-03-10_20-00-00")[5], "interrupted");

@@ -10,7 +10,7 @@ pub const SESSION_FILES: [&str; 4] = ["samples.csv", "windows.csv", "breaths.csv
 /// Name of the history table in the export folder.
 pub const HISTORY_CSV: &str = "history.csv";
 /// Columns of `history.csv`.
-pub const HISTORY_COLUMNS: [&str; 17] = [
+pub const HISTORY_COLUMNS: [&str; 19] = [
     "id",
     "date",
     "time",
@@ -28,6 +28,8 @@ pub const HISTORY_COLUMNS: [&str; 17] = [
     "events",
     "practised_min",
     "planned_min",
+    "note_before",
+    "note_after",
 ];
 
 /// Why an export did not happen.
@@ -148,7 +150,7 @@ pub fn history_csv(entries: &[SessionEntry]) -> Vec<u8> {
 }
 
 /// One `history.csv` row, cells in [`HISTORY_COLUMNS`] order.
-pub fn history_row(e: &SessionEntry) -> [String; 17] {
+pub fn history_row(e: &SessionEntry) -> [String; 19] {
     let num = |v: Option<f64>, digits: usize| v.map_or(String::new(), |v| format!("{v:.digits$}"));
     let int = |v: Option<u8>| v.map_or(String::new(), |v| v.to_string());
     let start = e.start_local();
@@ -175,7 +177,15 @@ pub fn history_row(e: &SessionEntry) -> [String; 17] {
         events.join(" "),
         num(e.minutes(), 1),
         num(e.planned_min(), 1),
+        note(before),
+        note(after),
     ]
+}
+
+/// A journal note as a cell (the csv crate quotes commas and line breaks).
+fn note(j: Option<&crate::practice::journal::Journal>) -> String {
+    j.and_then(|j| j.note.as_deref())
+        .map_or(String::new(), defuse_formula)
 }
 
 /// Free text that a spreadsheet would run as a formula gets a leading `'`.
@@ -204,6 +214,13 @@ mod tests {
             meta: None,
             practice: Some(Practice {
                 stopped_early: Some("=HYPERLINK(\"x\")".into()),
+                journal_after: crate::practice::journal::Journal::new(
+                    None,
+                    None,
+                    None,
+                    Some("-neck stiff, better\nafter"),
+                )
+                .ok(),
                 ..Default::default()
             }),
             summary: None,
@@ -212,6 +229,7 @@ mod tests {
         let row = history_row(&e);
         assert_eq!(row[1..5], ["", "", "", ""]);
         assert_eq!(row[13], "'=HYPERLINK(\"x\")");
+        assert_eq!(row[17..], ["", "'-neck stiff, better\nafter"]);
         let text = String::from_utf8(history_csv(&[e])).unwrap();
         assert!(text.starts_with("id,date,time,slot,duration_min,status,"));
         assert!(text.contains(",unreadable,"), "{text}");
@@ -219,5 +237,9 @@ mod tests {
             text.contains(r#""'=HYPERLINK(""x"")""#),
             "quoted by csv: {text}"
         );
+        // The note with its comma and line break reads back as one cell.
+        let mut rd = csv::Reader::from_reader(text.as_bytes());
+        let rec = rd.records().next().unwrap().unwrap();
+        assert_eq!(&rec[18], "'-neck stiff, better\nafter");
     }
 }
