@@ -94,3 +94,40 @@ fn one_stray_frame_ahead_makes_no_gap_and_shifts_no_time() {
     assert_eq!(meta["gaps"], serde_json::json!([]), "{meta}");
     assert_eq!(meta["status"], "complete");
 }
+
+#[test]
+fn a_board_that_goes_on_sending_only_junk_ends_the_session_as_link_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut script = vec![Act::Samples { first: 0, n: 200 }];
+    for _ in 0..400 {
+        script.push(Act::Bytes(vec![0x55; 40]));
+        script.push(Act::Pause(std::time::Duration::from_millis(20)));
+    }
+    let board = FakeBoard::start(tmp.path(), info(100), script);
+    let out = tmp.path().join("s");
+    let t = std::time::Instant::now();
+    let r = run(
+        &[
+            "record",
+            "--port",
+            board.path.to_str().unwrap(),
+            "--seconds",
+            "30",
+            "--give-up-after",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(t.elapsed().as_secs_f64() < 15.0, "{:?}", t.elapsed());
+    assert_clean_error(&r, "link_lost: no samples from");
+    assert!(r.stderr.contains("still waiting for"), "{}", r.stderr);
+    let meta = read_meta(&out);
+    assert_eq!(meta["status"], "failed", "{meta}");
+    assert!(meta["end_reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("link_lost"));
+    assert_eq!(read_samples(&out).len(), 200);
+}

@@ -32,6 +32,11 @@ pub struct RecordArgs {
     /// Stop after N seconds of signal (device clock); default: until Ctrl-C.
     #[arg(long, value_name = "N", value_parser = f64_positive(MAX_SECONDS))]
     seconds: Option<f64>,
+    /// With no samples for this long (s; a cable that stays out, a board
+    /// that sends only junk) the session ends as failed, `link_lost`;
+    /// 0 waits for ever.
+    #[arg(long, value_name = "S", default_value_t = 60.0, value_parser = f64_in(0.0, MAX_SECONDS))]
+    give_up_after: f64,
     /// Write into exactly this session folder (created; must be empty).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -71,6 +76,9 @@ pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
     let mut acq = Acquisition::start(source, cfg);
     let mut opts = RecordOptions::new(target);
     opts.max_seconds = a.seconds;
+    // A replayed file plays its own gaps: only a live link gives up.
+    opts.give_up_after = (a.give_up_after > 0.0 && a.replay.is_none())
+        .then(|| std::time::Duration::from_secs_f64(a.give_up_after));
     let outcome = record(&mut acq, &opts, &stop, |dir, info| {
         super::say(format_args!("session: {}", dir.display()));
         eprintln!(

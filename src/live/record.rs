@@ -26,7 +26,14 @@ pub struct RecordOptions {
     pub analysis: AnalysisConfig,
     /// Band gains (default: the device's stated scale).
     pub gains: Option<Gains>,
+    /// With no samples for this long (a pulled cable that does not come
+    /// back, a board that sends only junk), the session ends as failed,
+    /// `link_lost`. `None`: wait for ever.
+    pub give_up_after: Option<Duration>,
 }
+
+/// How often "still waiting" is said while no samples come (at most).
+const WAITING_NOTE_EVERY: Duration = Duration::from_secs(10);
 
 impl RecordOptions {
     pub fn new(target: SessionTarget) -> Self {
@@ -37,6 +44,7 @@ impl RecordOptions {
             connect_timeout: Duration::from_secs(10),
             analysis: AnalysisConfig::default(),
             gains: None,
+            give_up_after: Some(Duration::from_secs(60)),
         }
     }
 }
@@ -93,6 +101,8 @@ pub fn record(
     let mut buf = vec![Sample::default(); 8192];
     let mut end: Option<(SessionStatus, String)> = None;
     let mut error: Option<String> = None;
+    let source = info.path.clone().unwrap_or_else(|| info.kind.clone());
+    let mut quiet = Quiet::new(opts.give_up_after);
     while end.is_none() {
         if stop.load(Relaxed) {
             end = Some((SessionStatus::Complete, "stopped by user".into()));
@@ -116,6 +126,7 @@ pub fn record(
             if n == 0 {
                 break;
             }
+            quiet.samples();
             let mut take = n;
             if let Some(l) = limit {
                 take = buf[..n].iter().take_while(|s| s.index < l).count();
@@ -140,6 +151,12 @@ pub fn record(
                 end = Some((SessionStatus::Failed, e));
             }
         }
+        if end.is_none() {
+            if let Some(why) = quiet.check(&source) {
+                error = Some(why.clone());
+                end = Some((SessionStatus::Failed, why));
+            }
+        }
         if end.is_none() && acq.samples.is_empty() {
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -156,6 +173,55 @@ pub fn record(
         meta,
         error: error.or(err),
     })
+}
+
+/// Time without samples: says so now and then, and gives up after a limit.
+struct Quiet {
+    last: Instant,
+    noted: Instant,
+    give_up: Option<Duration>,
+    every: Duration,
+}
+
+impl Quiet {
+    fn new(give_up: Option<Duration>) -> Self {
+        let every = give_up.map_or(WAITING_NOTE_EVERY, |g| (g / 2).min(WAITING_NOTE_EVERY));
+        let now = Instant::now();
+        Self {
+            last: now,
+            noted: now,
+            give_up,
+            every,
+        }
+    }
+
+    fn samples(&mut self) {
+        self.last = Instant::now();
+        self.noted = self.last;
+    }
+
+    /// Logs "still waiting" when due; the reason to end when it is time.
+    fn check(&mut self, source: &str) -> Option<String> {
+        let quiet = self.last.elapsed();
+        if self.give_up.is_some_and(|g| quiet >= g) {
+            return Some(format!(
+                "link_lost: no samples from {source} for {:.0} s; the session ends here",
+                quiet.as_secs_f64()
+            ));
+        }
+        if self.noted.elapsed() >= self.every {
+            self.noted = Instant::now();
+            tracing::warn!(
+                "still waiting for {source}: no samples for {:.0} s{}",
+                quiet.as_secs_f64(),
+                self.give_up.map_or(String::new(), |g| format!(
+                    " (gives up after {:.0} s)",
+                    g.as_secs_f64()
+                ))
+            );
+        }
+        None
+    }
 }
 
 fn wait_for_device(
