@@ -233,11 +233,26 @@ impl CsvRecords {
 pub struct LineLimit<R> {
     inner: R,
     run: usize,
+    /// The line being read (1-based), when the input starts at line 1.
+    line: Option<u64>,
 }
 
 impl<R: Read> LineLimit<R> {
-    fn new(inner: R) -> Self {
-        Self { inner, run: 0 }
+    /// A limit on a reader that starts mid-input (the error has no line).
+    pub fn new(inner: R) -> Self {
+        Self {
+            inner,
+            run: 0,
+            line: None,
+        }
+    }
+
+    /// A limit on a whole file: the error names the line that is too long.
+    pub fn numbered(inner: R) -> Self {
+        Self {
+            line: Some(1),
+            ..Self::new(inner)
+        }
     }
 }
 
@@ -245,13 +260,19 @@ impl<R: Read> Read for LineLimit<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(out)?;
         for &c in &out[..n] {
-            self.run = if c == b'\n' { 0 } else { self.run + 1 };
-        }
-        if self.run > MAX_LINE {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("line is longer than {MAX_LINE} bytes"),
-            ));
+            if c == b'\n' {
+                self.run = 0;
+                self.line = self.line.map(|l| l + 1);
+            } else {
+                self.run += 1;
+                if self.run > MAX_LINE {
+                    let which = self.line.map_or(String::new(), |l| format!(" {l}"));
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("line{which} is longer than {MAX_LINE} bytes"),
+                    ));
+                }
+            }
         }
         Ok(n)
     }
@@ -333,6 +354,13 @@ mod tests {
         quoted.extend(b"\"\n1,2\n");
         let e = ours(&quoted, 1 << 16).unwrap_err();
         assert!(e.contains("longer than"), "{e}");
+        // A whole file's limit names the line.
+        let mut r = LineLimit::numbered(Cursor::new(text));
+        let e = std::io::copy(&mut r, &mut std::io::sink()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("line 2 is longer than {MAX_LINE} bytes")
+        );
     }
 
     proptest! {

@@ -7,6 +7,7 @@
 use super::meta::{SessionMeta, SessionStatus};
 use super::results_csv::{BreathRow, WindowRow};
 use crate::analysis::{Breath, WindowResult};
+use crate::device::csv_records::LineLimit;
 use crate::practice::journal::Journal;
 use crate::practice::record::{Practice, Slot};
 use crate::practice::summary::{summarize, Summary};
@@ -346,7 +347,12 @@ fn read_rows<R: for<'de> Deserialize<'de>, T>(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    let mut rd = csv::Reader::from_reader(std::io::BufReader::new(file));
+    // Our session CSVs hold numbers and names, never quotes: a record is a
+    // line, and no line may grow past the limit (a broken or hostile file
+    // must not take the memory).
+    let mut rd = csv::ReaderBuilder::new()
+        .quoting(false)
+        .from_reader(LineLimit::numbered(std::io::BufReader::new(file)));
     let mut out = Vec::new();
     let mut bad: Option<String> = None;
     for row in rd.deserialize::<R>() {
@@ -355,6 +361,10 @@ fn read_rows<R: for<'de> Deserialize<'de>, T>(
         }
         match row {
             Ok(r) => out.push(f(r)),
+            // A read error (a line past the limit) is never a torn row.
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+                return Err(format!("{}: {e}", path.display()))
+            }
             Err(e) => bad = Some(format!("{}: {e}", path.display())),
         }
     }

@@ -24,7 +24,13 @@ pub enum MetaError {
         path: PathBuf,
         source: serde_json::Error,
     },
+    #[error("{}: larger than {} MiB, not a session.json breathband wrote", path.display(), MAX_META_BYTES >> 20)]
+    TooLarge { path: PathBuf },
 }
+
+/// Largest `session.json` read (one written by a long session with many
+/// link events is a few hundred kB).
+pub const MAX_META_BYTES: u64 = 64 << 20;
 
 /// State of a session as last written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -170,8 +176,9 @@ impl SessionMeta {
     /// Reads `session.json` from a session folder.
     pub fn read(dir: &Path) -> Result<Self, MetaError> {
         let path = dir.join("session.json");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let text = match read_bounded(&path) {
+            Ok(Some(t)) => t,
+            Ok(None) => return Err(MetaError::TooLarge { path }),
             Err(source) => return Err(MetaError::Io { path, source }),
         };
         let mut m: Self = match serde_json::from_str(&text) {
@@ -183,6 +190,16 @@ impl SessionMeta {
         }
         Ok(m)
     }
+}
+
+/// The file's text, or `None` when it is over [`MAX_META_BYTES`].
+fn read_bounded(path: &Path) -> std::io::Result<Option<String>> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_META_BYTES + 1)
+        .read_to_string(&mut text)?;
+    Ok((text.len() as u64 <= MAX_META_BYTES).then_some(text))
 }
 
 /// Why the `practice` record in `text` (a valid `session.json`) does not
