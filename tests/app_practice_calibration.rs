@@ -7,7 +7,7 @@ use breathband::app::settings::Settings;
 use breathband::app::BreathbandApp;
 use breathband::practice::flow::Step;
 use common::app_practice::*;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
 
 /// A signal whose belly band reads twice the counts of the chest band for
@@ -80,6 +80,13 @@ fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
     until(&mut h, 10.0, |a| a.data.gains.method == "side_by_side");
     let g = h.state().data.gains.clone();
     assert!((g.belly / g.chest - 0.5).abs() < 0.05, "{g:?}");
+    // The screen says gains are applied; no reset during the session.
+    h.step();
+    h.get_by_label_contains("Calibration applied (measured side by side)");
+    assert!(h
+        .get_by_label("Reset calibration")
+        .accesskit_node()
+        .is_disabled());
     until(&mut h, 90.0, |a| step(a) == Some(Step::Summary));
     let share = h.state().practice().unwrap().summary().belly_share.unwrap();
     assert!((share - 0.75).abs() < 0.04, "calibrated share {share}");
@@ -98,4 +105,12 @@ fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
             .unwrap()
             > 0.9
     );
+    // Outside the session: back to the sensor's own scale in one click.
+    h.get_by_label("Reset calibration").click();
+    h.step();
+    until(&mut h, 10.0, |a| a.data.gains.method != "side_by_side");
+    h.step();
+    assert!(h.query_by_label_contains("Calibration applied").is_none());
+    // A replayed file is no sensor: nothing was saved for it.
+    assert!(h.state().settings.calibrations.0.is_empty());
 }

@@ -77,6 +77,7 @@ impl BreathbandApp {
             AppCommand::StartPractice => self.start_practice(),
             AppCommand::StopDizzy => self.stop_dizzy(),
             AppCommand::JournalEdited => self.runner.journal_edited(),
+            AppCommand::ResetCalibration => self.reset_calibration(),
         }
     }
 
@@ -189,6 +190,20 @@ impl BreathbandApp {
         if let Some(c) = self.settings.calibrations.for_sensor(info) {
             self.link.command(PipeCmd::SetGains(c.gains.clone()));
         }
+    }
+
+    /// Back to the connected sensor's own scale, forgetting its saved
+    /// calibration (not during a guided session).
+    fn reset_calibration(&mut self) {
+        if self.runner.active() {
+            return;
+        }
+        let Some(info) = self.data.info.as_ref() else {
+            return;
+        };
+        let own = Gains::from_scales(info.scales());
+        self.settings.calibrations.forget(Some(info));
+        self.link.command(PipeCmd::SetGains(own));
     }
 
     /// Applies gains just measured and keeps them for this sensor.

@@ -13,7 +13,7 @@ use super::panels::pacer_view;
 use super::panels::practice_view;
 use super::panels::source_picker::SourcePicker;
 use super::panels::top_bar::{self, TopBar};
-use super::panels::{breath_strip, disclaimer, gauge, history_view, loop_view};
+use super::panels::{breath_strip, disclaimer, gains_note, gauge, history_view, loop_view};
 use super::screenshot::{Screenshot, ScreenshotPlan};
 use super::settings::Settings;
 use crate::audio::AudioOutput;
@@ -241,6 +241,8 @@ impl BreathbandApp {
                 ui.set_width(ui.available_width() * 0.55);
                 let note = self.data.link_note();
                 gauge::ui(ui, self.data.live_window(), label, note);
+                let can_reset = !self.runner.active();
+                cmds.extend(gains_note::ui(ui, &self.data.gains, can_reset));
             });
             ui.vertical(|ui| loop_view::ui(ui, &self.data));
         });

@@ -20,4 +20,6 @@ pub enum AppCommand {
     StopDizzy,
     /// The journal of the guided session was edited.
     JournalEdited,
+    /// Back to the sensor's own scale; the saved calibration is forgotten.
+    ResetCalibration,
 }

@@ -4,6 +4,7 @@
 
 use super::live_data::LiveData;
 use crate::live::{PipeCmd, PipeMsg, Pipeline, SourceChoice};
+use crate::session::meta::SessionMeta;
 use std::sync::mpsc::TryRecvError;
 
 /// The running pipeline and the closing ones.
@@ -25,7 +26,12 @@ impl Connection {
             SourceChoice::Replay { speed, .. } => *speed,
             _ => 1.0,
         };
-        self.pipeline = Some(Pipeline::start(choice, None, move || {
+        // A replayed session reads with the gains it was recorded with.
+        let gains = match choice {
+            SourceChoice::Replay { path, .. } => SessionMeta::gains_of(path),
+            _ => None,
+        };
+        self.pipeline = Some(Pipeline::start(choice, gains, move || {
             if let Some(c) = &repaint {
                 c.request_repaint();
             }

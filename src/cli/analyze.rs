@@ -52,7 +52,7 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
     if let Some(out) = &a.csv {
         check_output(out, &[&a.input, &resolve_input(&a.input)])?;
     }
-    let base = session_gains(&a.input);
+    let base = SessionMeta::gains_of(&a.input).unwrap_or_default();
     let gains = Gains::explicit(base, a.chest_gain, a.belly_gain)?;
     let report = analyze_file(&a.input, cfg, gains)?;
     if let Some(p) = &a.csv {
@@ -65,18 +65,6 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
         print_summary(&a.input, &report);
     }
     Ok(())
-}
-
-/// Gains stored with a session folder: its calibration, else its device's scale.
-fn session_gains(input: &Path) -> Gains {
-    if !input.is_dir() {
-        return Gains::default();
-    }
-    let Ok(meta) = SessionMeta::read(input) else {
-        return Gains::default();
-    };
-    meta.calibration
-        .unwrap_or_else(|| Gains::from_scales(meta.source.scales()))
 }
 
 /// Runs the engine over a whole file.

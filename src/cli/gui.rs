@@ -70,9 +70,28 @@ impl GuiArgs {
     }
 }
 
-pub fn run(a: GuiArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()> {
+impl GuiArgs {
+    /// The virtual sensor as `gui` starts it without options.
+    fn defaults_sensor() -> anyhow::Result<crate::device::virtual_source::VirtualConfig> {
+        Self::defaults().sensor.config()
+    }
+}
+
+/// The source to start on, from `--source` and the virtual sensor options.
+fn start_source(a: &GuiArgs) -> anyhow::Result<Option<SourceSettings>> {
     let vcfg = a.sensor.config()?;
-    let source = a.source.map(|s| {
+    // Virtual sensor options (--share, --schedule...) mean the virtual
+    // sensor: they start it when no other source is named, and are an
+    // error beside one.
+    let sensor_set = format!("{vcfg:?}") != format!("{:?}", GuiArgs::defaults_sensor()?);
+    let source_kind = match (a.source, sensor_set) {
+        (None, true) => Some(GuiSource::Virtual),
+        (Some(GuiSource::Port | GuiSource::Replay), true) => anyhow::bail!(
+            "the virtual sensor options (--share, --phase, --schedule...) need --source virtual"
+        ),
+        (s, _) => s,
+    };
+    let source = source_kind.map(|s| {
         let mut st = SourceSettings {
             virtual_rate_hz: vcfg.sample_rate_hz,
             virtual_params: vcfg.params.clone(),
@@ -98,6 +117,11 @@ pub fn run(a: GuiArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()>
         }
         st
     });
+    Ok(source)
+}
+
+pub fn run(a: GuiArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let source = start_source(&a)?;
     if let Some(m) = a.practice_minutes {
         if !(3.0..=10.0).contains(&m) {
             anyhow::bail!("--practice-minutes {m}: use 3 to 10");
@@ -123,4 +147,40 @@ pub fn run(a: GuiArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()>
         practice_minutes: a.practice_minutes,
         history: a.history,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{Args, FromArgMatches};
+
+    fn parse(args: &[&str]) -> GuiArgs {
+        let cmd = GuiArgs::augment_args(clap::Command::new("gui"));
+        let m = cmd.try_get_matches_from(args).unwrap();
+        GuiArgs::from_arg_matches(&m).unwrap()
+    }
+
+    #[test]
+    fn virtual_sensor_options_start_the_virtual_sensor() {
+        let s = start_source(&parse(&[
+            "gui",
+            "--share",
+            "0.3",
+            "--schedule",
+            "60:phase=180",
+        ]))
+        .unwrap()
+        .expect("a source");
+        assert_eq!(s.kind, SourceKind::Virtual);
+        assert_eq!(s.virtual_params.belly_share, 0.3);
+        assert_eq!(s.virtual_schedule.changes().len(), 1);
+        // Without options: the one used last time.
+        assert!(start_source(&parse(&["gui"])).unwrap().is_none());
+        // Beside another source: an error, not silently ignored.
+        let e = start_source(&parse(&[
+            "gui", "--source", "port", "--port", "/x", "--phase", "180",
+        ]))
+        .unwrap_err();
+        assert!(e.to_string().contains("need --source virtual"), "{e}");
+    }
 }

@@ -173,6 +173,19 @@ impl SessionMeta {
         })
     }
 
+    /// The gains a recording in `path` was made with, if `path` is a
+    /// session folder: its calibration, else its device's own scale.
+    pub fn gains_of(path: &Path) -> Option<Gains> {
+        if !path.is_dir() {
+            return None;
+        }
+        let meta = Self::read(path).ok()?;
+        Some(
+            meta.calibration
+                .unwrap_or_else(|| Gains::from_scales(meta.source.scales())),
+        )
+    }
+
     /// Reads `session.json` from a session folder.
     pub fn read(dir: &Path) -> Result<Self, MetaError> {
         let path = dir.join("session.json");

@@ -5,6 +5,7 @@
 
 pub mod breath_strip;
 pub mod disclaimer;
+pub mod gains_note;
 pub mod gauge;
 pub mod history_view;
 pub mod journal_view;
