@@ -221,3 +221,29 @@ fn export_errors_are_one_clear_line() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to export"));
 }
+
+#[test]
+fn export_does_not_follow_a_symlink_out_of_the_data_dir() {
+    let tmp = fixture();
+    let secret = tmp.path().join("secret.txt");
+    std::fs::write(&secret, "not a session file").unwrap();
+    let s = tmp.path().join("sessions/2026-03-10_20-00-00");
+    std::fs::remove_file(s.join("breaths.csv")).unwrap();
+    std::os::unix::fs::symlink(&secret, s.join("breaths.csv")).unwrap();
+    let out = tmp.path().join("out");
+    let o = run(
+        tmp.path(),
+        &[
+            "export",
+            "2026-03-10_20-00-00",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    ok(&o);
+    let copy = out.join("2026-03-10_20-00-00");
+    assert!(copy.join("windows.csv").is_file());
+    assert!(!copy.join("breaths.csv").exists(), "the link was followed");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("is a symbolic link: not exported"), "{err}");
+}

@@ -222,3 +222,35 @@ fn bad_arguments_are_clear_errors() {
     let r = run(&["record", "--virtual", "--port", "/dev/x"], &[]);
     assert_eq!(r.code, Some(2));
 }
+
+#[cfg(unix)]
+#[test]
+fn sighup_and_sigterm_close_the_session_as_complete() {
+    for sig in ["-HUP", "-TERM"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("s");
+        let mut child = Command::new(BIN)
+            .args(["record", "--virtual", "--out"])
+            .arg(&out)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        let kill = Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{sig}: {status:?}");
+        let m = read_meta(&out);
+        assert_eq!(m["status"], "complete", "{sig}: {m}");
+        assert_eq!(m["end_reason"], "stopped by user", "{sig}");
+        assert!(m["samples_written"].as_u64().unwrap() > 50, "{sig}");
+    }
+}

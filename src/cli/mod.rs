@@ -82,11 +82,16 @@ pub fn run() -> anyhow::Result<()> {
     }
 }
 
-/// A flag set by Ctrl-C / SIGTERM, for commands that run until stopped.
+/// A flag set by Ctrl-C, SIGTERM or SIGHUP (the terminal closed), for
+/// commands that run until stopped: the session is then closed properly.
 pub(crate) fn stop_on_signal() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     #[cfg(unix)]
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+    for sig in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
         if let Err(e) = signal_hook::flag::register(sig, flag.clone()) {
             tracing::warn!("cannot catch signal {sig}: {e}");
         }

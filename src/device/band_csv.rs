@@ -18,6 +18,11 @@ pub enum BandCsvError {
     },
     #[error("{path}: header has no '{column}' column (need time_s, chest, belly)")]
     MissingColumn { path: PathBuf, column: &'static str },
+    #[error(
+        "{path}: the columns are separated by ';' (a spreadsheet export with decimal commas?); \
+         breathband reads ',' between columns and '.' in numbers: save it again as CSV that way"
+    )]
+    Semicolons { path: PathBuf },
     #[error("{path}, line {line}: {message}")]
     Malformed {
         path: PathBuf,
@@ -58,6 +63,17 @@ pub fn resolve_input(path: &Path) -> PathBuf {
         path.join("samples.csv")
     } else {
         path.to_path_buf()
+    }
+}
+
+/// A cell for an error message: quoted, and cut after 40 characters (an
+/// error must not echo a 10 MB cell).
+fn quote_cell(b: &[u8]) -> String {
+    const SHOWN: usize = 40;
+    let s = String::from_utf8_lossy(b);
+    match s.char_indices().nth(SHOWN) {
+        None => format!("'{s}'"),
+        Some((cut, _)) => format!("'{}...' ({} bytes)", &s[..cut], b.len()),
     }
 }
 
@@ -103,6 +119,16 @@ impl BandCsvReader {
                 .iter()
                 .position(|h| h.eq_ignore_ascii_case(name.as_bytes()))
         };
+        if find("time_s").is_none()
+            && headers.len() == 1
+            && headers[0].contains(&b';')
+            && headers[0]
+                .to_ascii_lowercase()
+                .windows(6)
+                .any(|w| w == b"time_s")
+        {
+            return Err(BandCsvError::Semicolons { path });
+        }
         let need = |column: &'static str| {
             find(column).ok_or(BandCsvError::MissingColumn {
                 path: path.clone(),
@@ -144,8 +170,8 @@ impl BandCsvReader {
                 .ok()
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| {
-                    let s = String::from_utf8_lossy(b);
-                    malformed(line, format!("{name} value '{}' is not a number", s.trim()))
+                    let cell = quote_cell(b.trim_ascii());
+                    malformed(line, format!("{name} value {cell} is not a number"))
                 })
         };
         let time_s = num(self.cols[0], "time_s")?;
@@ -288,6 +314,20 @@ pub(crate) mod tests {
         let msg = read_error(&long);
         assert!(
             msg.contains("line 3") && msg.contains("longer than"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_semicolon_file_and_a_huge_cell_get_a_short_clear_message() {
+        let f = file("time_s;chest;belly\n0,01;1,5;2\n");
+        let msg = BandCsvReader::open(f.path()).err().unwrap().to_string();
+        assert!(msg.contains("separated by ';'"), "{msg}");
+        let huge = format!("time_s,chest,belly\n0,{},1\n", "x".repeat(100_000));
+        let msg = read_error(&huge);
+        assert!(msg.len() < 200, "{} bytes: {}", msg.len(), &msg[..200]);
+        assert!(
+            msg.contains("chest value 'xxxx") && msg.contains("(100000 bytes)"),
             "{msg}"
         );
     }

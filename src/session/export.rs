@@ -110,9 +110,18 @@ fn copy_session(from: &Path, out: &Path, target: &Path) -> Result<(), ExportErro
         .tempdir_in(out)
         .map_err(werr(out))?;
     for name in SESSION_FILES {
-        if from.join(name).is_file() {
-            let to = tmp.path().join(name);
-            std::fs::copy(from.join(name), &to).map_err(werr(&to))?;
+        let src = from.join(name);
+        // Only the session's own files: a symbolic link (which could point
+        // anywhere outside the data dir) is not followed.
+        match std::fs::symlink_metadata(&src) {
+            Ok(m) if m.file_type().is_symlink() => {
+                tracing::warn!("{} is a symbolic link: not exported", src.display());
+            }
+            Ok(m) if m.is_file() => {
+                let to = tmp.path().join(name);
+                std::fs::copy(&src, &to).map_err(werr(&to))?;
+            }
+            _ => {}
         }
     }
     // Renamed away: dropping `tmp` then finds nothing to remove.
