@@ -201,3 +201,42 @@ fn a_band_that_turns_to_pure_noise_is_no_signal_within_3_s() {
         assert_eq!(r.starts(EventKind::SignalLost).len(), 1);
     }
 }
+
+#[test]
+fn a_band_off_window_says_which_band_is_off() {
+    // Off at 0 counts for 20 s each: the chest, then the belly, then both.
+    let sched = "60:off=chest;80:off=none;120:off=belly;140:off=none;180:off=both;200:off=none";
+    let r = Run::new(100.0, 220.0, realistic(), sched, 3);
+    let off_in = |from: f64, to: f64| -> Vec<[bool; 2]> {
+        r.windows
+            .iter()
+            .filter(|w| w.t_s > from + 5.0 && w.t_s < to)
+            .filter(|w| {
+                matches!(
+                    w.reason,
+                    Some(NoSignalReason::BandOff | NoSignalReason::Flat)
+                )
+            })
+            .map(|w| w.bands_off)
+            .collect()
+    };
+    for (from, to, want) in [
+        (60.0, 80.0, [true, false]),
+        (120.0, 140.0, [false, true]),
+        (180.0, 200.0, [true, true]),
+    ] {
+        let got = off_in(from, to);
+        assert!(
+            got.len() >= 10,
+            "{from}-{to} s: {} band_off windows",
+            got.len()
+        );
+        assert!(got.iter().all(|b| *b == want), "{from}-{to} s: {got:?}");
+    }
+    // Breathing windows name no band.
+    assert!(r
+        .windows
+        .iter()
+        .filter(|w| w.reason.is_none())
+        .all(|w| w.bands_off == [false, false]));
+}

@@ -79,6 +79,14 @@ pub struct WindowResult {
     pub reason: Option<NoSignalReason>,
     /// Breathing is fast or deep right now (not yet sustained).
     pub over_breathing: bool,
+    /// Which band (chest, belly) is off, flat or shows only noise, when
+    /// `reason` is `band_off` or `flat`; written only when one is.
+    #[serde(skip_serializing_if = "none_off")]
+    pub bands_off: [bool; 2],
+}
+
+fn none_off(b: &[bool; 2]) -> bool {
+    !b[0] && !b[1]
 }
 
 impl WindowResult {
@@ -98,6 +106,7 @@ impl WindowResult {
             spectral_class: Class::NoSignal,
             reason,
             over_breathing: false,
+            bands_off: [false; 2],
         }
     }
 }

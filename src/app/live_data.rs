@@ -151,8 +151,11 @@ impl LiveData {
                     Some(NoSignalReason::BandOff | NoSignalReason::Flat | NoSignalReason::Gap)
                 );
                 if lost && !self.signal_lost {
-                    let which = match w.reason {
-                        Some(NoSignalReason::Gap) => "Samples are missing",
+                    let which = match (w.reason, w.bands_off) {
+                        (Some(NoSignalReason::Gap), _) => "Samples are missing",
+                        (_, [true, false]) => "The chest band shows no signal",
+                        (_, [false, true]) => "The belly band shows no signal",
+                        (_, [true, true]) => "Neither band shows a signal",
                         _ => "A band shows no signal",
                     };
                     self.raise(
@@ -242,6 +245,7 @@ mod tests {
             spectral_class: Class::Belly,
             reason,
             over_breathing: false,
+            bands_off: [false; 2],
         }
     }
 

@@ -128,6 +128,7 @@ mod tests {
             spectral_class: Class::Belly,
             reason: None,
             over_breathing: false,
+            bands_off: [false; 2],
         })));
         d
     }

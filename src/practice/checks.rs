@@ -26,10 +26,17 @@ pub fn band_check(w: Option<&WindowResult>) -> BandCheck {
     };
     match w.reason {
         Some(NoSignalReason::BandOff | NoSignalReason::Flat) => {
-            let which = if w.chest_amp <= w.belly_amp {
-                "chest"
-            } else {
-                "belly"
+            let which = match w.bands_off {
+                [true, true] => {
+                    return bad(
+                        "Neither band shows a signal: check that both are plugged in and snug.",
+                    )
+                }
+                [true, false] => "chest",
+                [false, true] => "belly",
+                // Not said (an older window): the band that moves least.
+                [false, false] if w.chest_amp <= w.belly_amp => "chest",
+                [false, false] => "belly",
             };
             return bad(&format!(
                 "The {which} band shows no signal: check that it is plugged in and snug, not twisted."
@@ -103,6 +110,7 @@ mod tests {
             spectral_class: Class::Belly,
             reason: None,
             over_breathing: false,
+            bands_off: [false; 2],
         };
         let c = band_check(Some(&w));
         assert!(!c.ok && c.message.contains("chest band"), "{c:?}");
@@ -111,5 +119,12 @@ mod tests {
         w.reason = Some(NoSignalReason::BandOff);
         w.belly_amp = 0.0;
         assert!(band_check(Some(&w)).message.contains("belly band"));
+        // The engine's word wins over the amplitudes: a chest band that fell
+        // to the rail has a large excursion (the step) in its window.
+        w.chest_amp = 50.0;
+        w.bands_off = [true, false];
+        assert!(band_check(Some(&w)).message.contains("chest band"));
+        w.bands_off = [true, true];
+        assert!(band_check(Some(&w)).message.contains("Neither band"));
     }
 }

@@ -115,6 +115,7 @@ mod tests {
             spectral_class: Class::Belly,
             reason: share.is_none().then_some(NoSignalReason::Flat),
             over_breathing: false,
+            bands_off: [false; 2],
         }
     }
 

@@ -409,6 +409,7 @@ mod tests {
             spectral_class: Class::Mixed,
             reason: Some(NoSignalReason::BandOff),
             over_breathing: true,
+            bands_off: [false; 2],
         };
         let b = Breath {
             inhale_start_s: 1.0,

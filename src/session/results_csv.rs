@@ -74,6 +74,7 @@ impl From<WindowRow> for WindowResult {
             spectral_class: r.spectral_class.unwrap_or(r.class),
             reason: r.reason,
             over_breathing: r.over_breathing != 0,
+            bands_off: [false; 2],
         }
     }
 }

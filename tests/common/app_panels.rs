@@ -31,6 +31,7 @@ pub fn window(share: f64, phase: f64, class: Class) -> WindowResult {
         spectral_class: class,
         reason: (class == Class::NoSignal).then_some(NoSignalReason::BreathHold),
         over_breathing: false,
+        bands_off: [false; 2],
     }
 }
 

@@ -30,6 +30,7 @@ pub fn window(t_s: f64, share: f64, rate: f64) -> WindowResult {
         spectral_class: Class::Belly,
         reason: None,
         over_breathing: false,
+        bands_off: [false; 2],
     }
 }
 

@@ -60,6 +60,7 @@ impl Core {
             * (1.0 - 2.0 * gap_frac).max(0.0))
         .clamp(0.0, 1.0);
 
+        let short_off = short.map_or([false; 2], |s| s.2);
         let mut reason = self.no_signal_reason(short, &est, quality, moving(0) || moving(1));
         let evidence = match reason {
             None | Some(NoSignalReason::LowQuality) => self.evidence(now_n, est.noise_sd),
@@ -151,6 +152,12 @@ impl Core {
             .update(t_end, safety_rate, total, reason, &mut |e| {
                 out(Output::Event(e))
             });
+        let bands_off = match reason {
+            Some(NoSignalReason::BandOff | NoSignalReason::Flat) => {
+                [0, 1].map(|k| short_off[k] || self.dead[k])
+            }
+            _ => [false; 2],
+        };
         out(Output::Window(WindowResult {
             t_s: t_end,
             rate_bpm,
@@ -165,6 +172,7 @@ impl Core {
             spectral_class,
             reason,
             over_breathing: over,
+            bands_off,
         }));
     }
 }

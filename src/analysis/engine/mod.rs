@@ -97,7 +97,9 @@ const MAX_GAP_WINDOWS: u64 = 3600;
 
 /// What the short checks found: the reason, and per band the level it sits
 /// at when it does not move at all.
-type ShortCheck = (NoSignalReason, [Option<f64>; 2]);
+/// A short-term no-signal finding: the reason, the level each flat band
+/// sits at, and which bands are off (clipped or flat).
+type ShortCheck = (NoSignalReason, [Option<f64>; 2], [bool; 2]);
 
 /// Hysteresis of the turning points, as a share of the timing signal's
 /// range over the last breath and a half (at least 5 noise SD); and how

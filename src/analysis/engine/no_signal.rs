@@ -97,23 +97,26 @@ impl Core {
         let short = self.short_n.min(len);
         let recent = || self.hist.range(len - short..);
         if recent().filter(|s| s.gap).count() * 2 > short {
-            return Some((NoSignalReason::Gap, [None; 2]));
+            return Some((NoSignalReason::Gap, [None; 2], [false; 2]));
         }
         let mut off = None;
         let mut level = [None; 2];
+        let mut which = [false; 2];
         for (k, level) in level.iter_mut().enumerate() {
             let clip: f64 = recent().map(|s| s.clipped[k] as f64).sum();
             if clip * 2.0 > short as f64 {
                 off = off.or(Some(NoSignalReason::BandOff));
+                which[k] = true;
                 continue;
             }
             let (lo, hi) = min_max(recent().map(|s| s.band(k)));
             if hi - lo <= 1e-9 * (1.0 + hi.abs()) {
                 off = off.or(Some(NoSignalReason::Flat));
                 *level = Some(hi);
+                which[k] = true;
             }
         }
-        off.map(|r| (r, level))
+        off.map(|r| (r, level, which))
     }
 
     /// Drops the history up to the last slot of the band being off (a
@@ -153,10 +156,10 @@ impl Core {
         let dead = self.dead_band();
         let recent = |m: usize| self.hist.range(len - m.min(len)..);
         self.band_off = match short {
-            Some((NoSignalReason::Gap, _)) | None => None,
-            Some((_, level)) => Some(level),
+            Some((NoSignalReason::Gap, ..)) | None => None,
+            Some((_, level, _)) => Some(level),
         };
-        if let Some((reason, _)) = short {
+        if let Some((reason, ..)) = short {
             return Some(reason);
         }
         if dead {
