@@ -254,3 +254,36 @@ fn sighup_and_sigterm_close_the_session_as_complete() {
         assert!(m["samples_written"].as_u64().unwrap() > 50, "{sig}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_disk_full_before_the_first_flush_leaves_no_folder_to_list() {
+    // 1 KiB: not even the session files fit; 2 KiB: the headers and the
+    // first session.json fit, the first flush of samples does not.
+    for kib in [1, 2] {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let script = format!(
+            "trap '' XFSZ; ulimit -f {kib}; exec '{BIN}' --data-dir '{}' record --virtual --rate-hz 1000 --seconds 5",
+            data.display()
+        );
+        let child = Command::new("bash")
+            .args(["-c", &script])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let r = wait_with_timeout(child, Duration::from_secs(60));
+        assert_eq!(r.code, Some(1), "{kib} KiB: {}", r.stderr);
+        let left: Vec<_> = std::fs::read_dir(data.join("sessions"))
+            .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{kib} KiB: {left:?} left behind");
+        let r = run(
+            &["--data-dir", data.to_str().unwrap(), "sessions", "--json"],
+            &[],
+        );
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["sessions"], serde_json::json!([]), "{kib} KiB");
+    }
+}

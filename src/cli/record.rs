@@ -107,6 +107,7 @@ pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
         c.ring_overflow
     ));
     match outcome.error {
+        Some(e) if !outcome.dir.exists() => Err(anyhow::anyhow!("{e}, so the folder was removed")),
         Some(e) => Err(anyhow::anyhow!(
             "{e} (session so far kept in {})",
             outcome.dir.display()

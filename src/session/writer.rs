@@ -30,9 +30,16 @@ pub struct CreateFolderError {
     pub source: std::io::Error,
 }
 
+fn kept(rows: u64) -> String {
+    match rows {
+        0 => "no samples were written yet".into(),
+        n => format!("the {n} samples already written are kept"),
+    }
+}
+
 /// A flush that failed: what was written before stays valid.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write the session in {}: {source}; the {rows} samples already written are kept", dir.display())]
+#[error("cannot write the session in {}: {source}; {}", dir.display(), kept(*rows))]
 pub struct FlushError {
     pub dir: PathBuf,
     /// Sample rows safely on disk.
@@ -89,9 +96,13 @@ impl SessionWriter {
                 ResultsCsv::create(&dir)?,
             ))
         })();
-        let (csv, results) = files.map_err(|source| CreateFolderError {
-            path: dir.clone(),
-            source,
+        let (csv, results) = files.map_err(|source| {
+            // A folder that could not even get its files is no session.
+            let _ = std::fs::remove_dir_all(&dir);
+            CreateFolderError {
+                path: dir.clone(),
+                source,
+            }
         })?;
         Ok(Self {
             dir,
@@ -208,6 +219,14 @@ impl SessionWriter {
         counters: &CounterSnapshot,
     ) -> (PathBuf, SessionMeta, Option<String>) {
         let mut error = self.flush(counters).err().map(|e| e.to_string());
+        if error.is_some() && self.csv.rows_written() == 0 {
+            // Nothing was recorded (the disk was full before the first
+            // flush): no header-only folder is left to be listed.
+            let _ = std::fs::remove_dir_all(&self.dir);
+            self.meta.status = SessionStatus::Failed;
+            self.meta.end_reason = error.clone();
+            return (self.dir, self.meta, error);
+        }
         self.meta.status = if error.is_some() {
             SessionStatus::Failed
         } else {
