@@ -19,6 +19,9 @@ pub enum Sniff {
 
 /// Bytes after which an undecided stream is declared unknown.
 pub const SNIFF_LIMIT: usize = 1024;
+/// The same for a stream of printable text lines: room for a boot banner
+/// of a few dozen lines before the numbers start.
+pub const TEXT_SNIFF_LIMIT: usize = 4096;
 
 /// Non-empty 0x00-delimited runs that mean "binary" even if none passed its
 /// CRC (wrong firmware version, noisy line): a text board sends no 0x00, and
@@ -54,7 +57,24 @@ pub fn sniff(bytes: &[u8]) -> Sniff {
         let decimals = lines.iter().any(|l| l.contains(&b'.'));
         return Sniff::Text { decimals };
     }
-    if bytes.len() >= SNIFF_LIMIT {
+    // A boot banner, then numbers: the last lines decide.
+    let tail = parsed.iter().rev().take_while(|p| p.is_some()).count();
+    if tail >= 3 {
+        let decimals = lines[lines.len() - tail..]
+            .iter()
+            .any(|l| l.contains(&b'.'));
+        return Sniff::Text { decimals };
+    }
+    let printable = !lines.is_empty()
+        && text
+            .iter()
+            .all(|&b| b.is_ascii_graphic() || matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+    let limit = if printable {
+        TEXT_SNIFF_LIMIT
+    } else {
+        SNIFF_LIMIT
+    };
+    if bytes.len() >= limit {
         Sniff::Unknown
     } else {
         Sniff::Undecided
@@ -144,6 +164,22 @@ mod tests {
         );
         assert_eq!(sniff(b"512,4"), Sniff::Undecided);
         assert_eq!(sniff(&[b'A'; SNIFF_LIMIT]), Sniff::Unknown);
+    }
+
+    #[test]
+    fn a_boot_banner_before_the_numbers_is_text() {
+        let mut b = String::new();
+        for k in 0..30 {
+            b.push_str(&format!("boot: checking module {k}... ok (v1.{k})\n"));
+        }
+        assert_eq!(sniff(b.as_bytes()), Sniff::Undecided, "{} bytes", b.len());
+        b.push_str("512,300\n513,301\n514,302\n515,");
+        assert_eq!(sniff(b.as_bytes()), Sniff::Text { decimals: false });
+        // Printable text that never turns into numbers is given up on.
+        let words = "hello there\n".repeat(400);
+        assert_eq!(sniff(words.as_bytes()), Sniff::Unknown);
+        // Binary junk still within 1 KiB.
+        assert_eq!(sniff(&[0xff; 1100]), Sniff::Unknown);
     }
 
     #[test]

@@ -92,6 +92,8 @@ pub struct SerialSource {
     /// speak, a sample rate outside the protocol's range, a rate changed
     /// mid-session): ends the connection as a fatal error.
     refused: Option<String>,
+    /// Decimals were rounded on an integer text stream (said once).
+    text_rounding_said: bool,
     /// `SetRate` sent at this time, waiting for the new `Info`.
     rate_asked: Option<Instant>,
     /// The device refused `SetRate` with this code.
@@ -131,6 +133,7 @@ impl SerialSource {
             pending_info: false,
             raw_info: None,
             refused: None,
+            text_rounding_said: false,
             rate_asked: None,
             rate_refused: None,
             streaming: false,

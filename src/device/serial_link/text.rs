@@ -11,18 +11,28 @@ impl SerialSource {
         let (pairs, pending) = (&mut self.pairs, &mut self.text_pending);
         let estimating = self.info.is_none();
         let mut rejected = 0;
-        self.lines.push(bytes, |l| match l {
-            Some([a, b]) => {
-                let p = [(a * scale).round() as i32, (b * scale).round() as i32];
-                if estimating {
-                    pending.push((now, p));
-                } else {
-                    pairs.push(p);
+        let mut rounded = false;
+        self.lines
+            .push(bytes, |l| match l.and_then(|v| counts(v, scale)) {
+                Some((p, r)) => {
+                    rounded |= r;
+                    if estimating {
+                        pending.push((now, p));
+                    } else {
+                        pairs.push(p);
+                    }
                 }
-            }
-            None => rejected += 1,
-        });
+                None => rejected += 1,
+            });
         Counters::add(&counters.text_lines_rejected, rejected);
+        if rounded && !self.text_rounding_said {
+            self.text_rounding_said = true;
+            tracing::warn!(
+                "{}: the first lines had whole numbers, later ones have decimals: they are \
+                 rounded to whole numbers; reconnect to read the decimals",
+                self.cfg.path
+            );
+        }
     }
 
     pub(super) fn text_info(&self, rate: f64, estimated: bool, scale: f64) -> DeviceInfo {
@@ -63,5 +73,36 @@ impl SerialSource {
         self.pending_info = true;
         self.pairs
             .extend(self.text_pending.drain(..).map(|(_, p)| p));
+    }
+}
+
+/// Scales one line's values to counts, or `None` when a value does not fit
+/// a count (it would saturate at 2147483647): such lines are rejected and
+/// counted. The flag says a decimal was rounded away (an integer stream).
+fn counts(v: [f64; 2], scale: f64) -> Option<([i32; 2], bool)> {
+    let mut out = [0i32; 2];
+    let mut rounded = false;
+    for (o, x) in out.iter_mut().zip(v) {
+        let c = (x * scale).round();
+        if c.abs() > f64::from(i32::MAX) {
+            return None;
+        }
+        rounded |= c != x * scale;
+        *o = c as i32;
+    }
+    Some((out, rounded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counts;
+
+    #[test]
+    fn huge_values_are_refused_and_rounding_is_flagged() {
+        assert_eq!(counts([1.5, 2.25], 1000.0), Some(([1500, 2250], false)));
+        assert_eq!(counts([512.0, 300.0], 1.0), Some(([512, 300], false)));
+        assert_eq!(counts([1.5, 2.5], 1.0).map(|c| c.1), Some(true));
+        assert_eq!(counts([3e9, 1.0], 1.0), None);
+        assert_eq!(counts([1.0, -2.2e6], 1000.0), None);
     }
 }
