@@ -114,3 +114,48 @@ fn calibration_step_matches_the_bands_and_corrects_the_belly_share() {
     // A replayed file is no sensor: nothing was saved for it.
     assert!(h.state().settings.calibrations.0.is_empty());
 }
+
+#[test]
+fn gains_far_from_the_sensors_own_scale_are_used_only_when_confirmed() {
+    use breathband::analysis::calibration::SideBySide;
+    use breathband::analysis::Gains;
+    use breathband::practice::flow::{Calibration, PracticeFlow};
+    let measured = |belly: f64| SideBySide {
+        gains: Gains {
+            chest: 1.0,
+            belly,
+            method: "side_by_side".into(),
+            unit: "units".into(),
+        },
+        correlation: 0.97,
+        raw_ratio: 1.0 / belly,
+    };
+    let app = BreathbandApp::new(Settings {
+        disclaimer_seen: true,
+        ..Default::default()
+    });
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_ui_state(|ui, app: &mut BreathbandApp| app.show(ui), app);
+    let start = |h: &mut egui_kittest::Harness<'static, BreathbandApp>, belly: f64| {
+        let mut f = PracticeFlow::new(0.0, 3.0, chrono::Local::now().fixed_offset());
+        f.go(Step::Calibrate, 1.0);
+        f.calibration = Calibration::Measured(measured(belly));
+        f.own_gains = Some(Gains::default());
+        h.state_mut().runner.start(f);
+        h.run();
+    };
+    // A chest band left on the rib cage: belly counts worth a tenth.
+    start(&mut h, 0.1);
+    h.get_by_label_contains("10.0 times off the sensor's own scale");
+    assert!(h.query_by_label("Chest band is back: next").is_none());
+    h.get_by_label("Use them anyway: next").click();
+    h.run();
+    assert_eq!(step(h.state()), Some(Step::Baseline));
+    // Within a factor of 3: no question asked.
+    start(&mut h, 0.5);
+    assert!(h.query_by_label_contains("times off").is_none());
+    h.get_by_label("Chest band is back: next").click();
+    h.run();
+    assert_eq!(step(h.state()), Some(Step::Baseline));
+}

@@ -114,6 +114,11 @@ impl BreathbandApp {
             self.settings.practice_minutes,
             chrono::Local::now().fixed_offset(),
         );
+        f.own_gains = self
+            .data
+            .info
+            .as_ref()
+            .map(|i| Gains::from_scales(i.scales()));
         if let Some(h) = &self.history {
             f.previous_shares =
                 crate::session::history::shares_before(&h.entries, chrono::Utc::now());

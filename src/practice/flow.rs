@@ -95,7 +95,14 @@ pub struct PracticeFlow {
     pub journal_after: Journal,
     /// Median belly shares of earlier sessions (oldest first), for the comparison.
     pub previous_shares: Vec<f64>,
+    /// The sensor's own scale, to judge a measured calibration against.
+    pub own_gains: Option<Gains>,
 }
+
+/// A measured belly/chest gain ratio this many times off the sensor's own
+/// (either way) is used only once the person confirms it: a chest band
+/// left around the rib cage, or bands that slipped, give such a ratio.
+pub const FAR_FACTOR: f64 = 3.0;
 
 impl PracticeFlow {
     /// A new session at device time `now_s`, planned for `minutes`,
@@ -120,6 +127,7 @@ impl PracticeFlow {
             start_local,
             journal_before: Journal::default(),
             journal_after: Journal::default(),
+            own_gains: None,
             previous_shares: Vec::new(),
         }
     }
@@ -212,6 +220,18 @@ impl PracticeFlow {
             }
             _ => None,
         }
+    }
+
+    /// How many times (1 or more) the measured belly/chest gain ratio is
+    /// off the sensor's own, when it is more than [`FAR_FACTOR`] either way.
+    pub fn far_from_own_scale(&self) -> Option<f64> {
+        let Calibration::Measured(r) = &self.calibration else {
+            return None;
+        };
+        let own = self.own_gains.as_ref()?;
+        let f = (r.gains.belly / r.gains.chest) / (own.belly / own.chest);
+        let off = f.max(1.0 / f);
+        (off.is_finite() && off > FAR_FACTOR).then_some(off)
     }
 
     /// Takes the measured gains and goes on to the baseline; returns the

@@ -191,9 +191,32 @@ fn calibrate(
                     r.raw_ratio, r.correlation
                 ),
             );
-            ui.label("Now move the chest band back up around the rib cage, under the armpits.");
-            if ui.button("Chest band is back: next").clicked() {
-                act = Some(PracticeAction::AcceptGains);
+            if let Some(far) = f.far_from_own_scale() {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "These gains are {far:.1} times off the sensor's own scale. Were both \
+                         bands side by side around the belly while you breathed quietly? Use \
+                         them only if so (and move the chest band back up first); otherwise measure \
+                         again or skip."
+                    ),
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Measure again").clicked() {
+                        act = Some(PracticeAction::MeasureGains);
+                    }
+                    if ui.button("Use them anyway: next").clicked() {
+                        act = Some(PracticeAction::AcceptGains);
+                    }
+                    if ui.button("Skip: use the sensor's own scale").clicked() {
+                        act = Some(PracticeAction::SkipCalibration);
+                    }
+                });
+            } else {
+                ui.label("Now move the chest band back up around the rib cage, under the armpits.");
+                if ui.button("Chest band is back: next").clicked() {
+                    act = Some(PracticeAction::AcceptGains);
+                }
             }
         }
         Calibration::Refused(why) => {
