@@ -103,16 +103,9 @@ fn disconnect_mid_session_ends_it_early_and_connect_does_not_resume_it() {
     h.step();
     assert_eq!(step(h.state()), None);
     // Listed as stopped early.
-    let o = std::process::Command::new(common::BIN)
-        .args([
-            "--data-dir",
-            tmp.path().to_str().unwrap(),
-            "sessions",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let data = tmp.path().to_str().unwrap();
+    let o = common::run(&["--data-dir", data, "sessions", "--json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v["sessions"][0]["status"], "stopped_early", "{v}");
     assert_eq!(v["sessions"][0]["stopped_early"], "disconnected", "{v}");
 }
@@ -221,18 +214,9 @@ fn escape_at_once_is_a_dizzy_stop_and_the_answer_after_it_reaches_the_export() {
         meta(&session_dir(tmp.path()))["practice"]["journal_after"]["dizzy"] == true
     });
     let out = tmp.path().join("export");
-    let o = std::process::Command::new(common::BIN)
-        .args([
-            "--data-dir",
-            tmp.path().to_str().unwrap(),
-            "export",
-            "--all",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (data, to) = (tmp.path().to_str().unwrap(), out.to_str().unwrap());
+    let o = common::run(&["--data-dir", data, "export", "--all", "--out", to], &[]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
     let mut rd = csv::Reader::from_path(out.join("history.csv")).unwrap();
     let head = rd.headers().unwrap().clone();
     let rec = rd.records().next().unwrap().unwrap();

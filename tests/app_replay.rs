@@ -12,20 +12,7 @@ use egui_kittest::kittest::Queryable;
 fn a_replayed_session_uses_its_own_calibration() {
     let tmp = tempfile::tempdir().unwrap();
     let s = tmp.path().join("s");
-    let r = common::run(
-        &[
-            "record",
-            "--virtual",
-            "--seconds",
-            "40",
-            "--speed",
-            "20",
-            "--out",
-            s.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    common::record_virtual(&s);
     // The session was calibrated: belly counts are worth half the chest's.
     let mut meta = common::read_meta(&s);
     meta["calibration"] = serde_json::json!({

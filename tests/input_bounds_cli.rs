@@ -77,20 +77,7 @@ fn a_huge_line_or_file_in_a_session_folder_is_named_not_read_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let s = data.join("sessions/2026-12-07_10-00-00");
-    let r = run(
-        &[
-            "record",
-            "--virtual",
-            "--seconds",
-            "40",
-            "--speed",
-            "20",
-            "--out",
-            s.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    record_virtual(&s);
     let windows = std::fs::read_to_string(s.join("windows.csv")).unwrap();
     let lines = windows.lines().count();
     let mut f = std::fs::OpenOptions::new()

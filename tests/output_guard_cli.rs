@@ -30,20 +30,7 @@ fn outputs_that_would_overwrite_a_recording_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let s = tmp.path().join("s");
     let st = s.to_str().unwrap();
-    let r = run(
-        &[
-            "record",
-            "--virtual",
-            "--seconds",
-            "40",
-            "--speed",
-            "20",
-            "--out",
-            st,
-        ],
-        &[],
-    );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    record_virtual(&s);
     let before = snapshot(&s);
     let samples = s.join("samples.csv");
     let link = tmp.path().join("link.csv");

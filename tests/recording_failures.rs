@@ -45,25 +45,34 @@ fn sigkill_loses_at_most_one_second_and_leaves_files_that_parse() {
     assert!(m["samples_written"].as_u64().unwrap() > 1000);
 }
 
+/// Runs the binary with `args` (shell words) under a file size limit of
+/// `kib` KiB: writes past it fail like a full disk (EFBIG), without a real
+/// full file system. SIGXFSZ is ignored, as a shell `trap "" XFSZ` does,
+/// so the write returns the error.
 #[cfg(unix)]
-#[test]
-fn full_disk_ends_the_session_with_a_clear_error_and_valid_files() {
-    // A file size limit makes writes fail like a full disk (EFBIG), without
-    // needing a real full file system. SIGXFSZ is ignored, as a shell
-    // `trap "" XFSZ` does, so the write returns the error.
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("s");
-    let script = format!(
-        "trap '' XFSZ; ulimit -f 64; exec '{BIN}' record --virtual --rate-hz 1000 --seconds 30 --out '{}'",
-        out.display()
-    );
+fn with_file_limit(kib: u32, args: &str) -> Run {
+    let script = format!("trap '' XFSZ; ulimit -f {kib}; exec '{BIN}' {args}");
     let child = Command::new("bash")
         .args(["-c", &script])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let r = wait_with_timeout(child, Duration::from_secs(60));
+    wait_with_timeout(child, Duration::from_secs(60))
+}
+
+#[cfg(unix)]
+#[test]
+fn full_disk_ends_the_session_with_a_clear_error_and_valid_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("s");
+    let r = with_file_limit(
+        64,
+        &format!(
+            "record --virtual --rate-hz 1000 --seconds 30 --out '{}'",
+            out.display()
+        ),
+    );
     assert_clean_error(&r, "cannot write");
     assert!(
         r.stderr.contains("already written are kept"),
@@ -263,17 +272,13 @@ fn a_disk_full_before_the_first_flush_leaves_no_folder_to_list() {
     for kib in [1, 2] {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
-        let script = format!(
-            "trap '' XFSZ; ulimit -f {kib}; exec '{BIN}' --data-dir '{}' record --virtual --rate-hz 1000 --seconds 5",
-            data.display()
+        let r = with_file_limit(
+            kib,
+            &format!(
+                "--data-dir '{}' record --virtual --rate-hz 1000 --seconds 5",
+                data.display()
+            ),
         );
-        let child = Command::new("bash")
-            .args(["-c", &script])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let r = wait_with_timeout(child, Duration::from_secs(60));
         assert_eq!(r.code, Some(1), "{kib} KiB: {}", r.stderr);
         let left: Vec<_> = std::fs::read_dir(data.join("sessions"))
             .map(|d| d.map(|e| e.unwrap().file_name()).collect())

@@ -137,9 +137,9 @@ impl BlockSink for Pump {
         if self.events.waiting() > 0 {
             self.flush_events();
         }
-        let Some(cont) = self.continuity.as_ref() else {
+        if self.continuity.is_none() {
             return;
-        };
+        }
         let host_s = self.clock.elapsed().as_secs_f64();
         let Some(i) = device_first else {
             self.place(None, block_flags, pairs, host_s);
@@ -147,7 +147,7 @@ impl BlockSink for Pump {
         };
         if let Some(h) = self.held.take() {
             let after_held = h.device_first.wrapping_add(h.pairs.len() as u32);
-            if i != after_held && cont.continues(i) {
+            if i != after_held && self.continuity.as_ref().is_some_and(|c| c.continues(i)) {
                 // The stream goes on where it was: the held frame was stray.
                 Counters::add(&self.counters.stray_frames, 1);
                 tracing::debug!("stray frame at device index {} dropped", h.device_first);
@@ -155,8 +155,11 @@ impl BlockSink for Pump {
                 self.place(Some(h.device_first), h.flags, &h.pairs, h.host_s);
             }
         }
-        let cont = self.continuity.as_ref().expect("set above");
-        if cont.breaks_sequence(i) {
+        if self
+            .continuity
+            .as_ref()
+            .is_some_and(|c| c.breaks_sequence(i))
+        {
             self.held = Some(Held {
                 device_first: i,
                 flags: block_flags,

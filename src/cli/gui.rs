@@ -83,7 +83,7 @@ fn start_source(a: &GuiArgs) -> anyhow::Result<Option<SourceSettings>> {
     // Virtual sensor options (--share, --schedule...) mean the virtual
     // sensor: they start it when no other source is named, and are an
     // error beside one.
-    let sensor_set = format!("{vcfg:?}") != format!("{:?}", GuiArgs::defaults_sensor()?);
+    let sensor_set = vcfg != GuiArgs::defaults_sensor()?;
     let source_kind = match (a.source, sensor_set) {
         (None, true) => Some(GuiSource::Virtual),
         (Some(GuiSource::Port | GuiSource::Replay), true) => anyhow::bail!(

@@ -225,6 +225,32 @@ mod tests {
         })
     }
 
+    /// A fanout connected at 100 Hz to the virtual sensor, with room for
+    /// `backlog_s` in the analysis ring; its device and gains.
+    fn connected(backlog_s: f64, wait: bool) -> (Fanout, DeviceInfo, Gains) {
+        let info = device(100.0);
+        let gains = Gains::from_scales(info.scales());
+        let plan = AnalysisPlan {
+            config: AnalysisConfig::default(),
+            backlog_s,
+            wait,
+        };
+        let mut f = Fanout::new(plan, None);
+        f.connect(100.0, &gains);
+        (f, info, gains)
+    }
+
+    /// A session writer into exactly `dir`.
+    fn writer(dir: &std::path::Path, info: &DeviceInfo, gains: &Gains) -> SessionWriter {
+        SessionWriter::create(
+            &SessionTarget::Exact(dir.to_path_buf()),
+            info,
+            gains,
+            Duration::from_millis(500),
+        )
+        .unwrap()
+    }
+
     fn samples(from: u64, n: u64) -> Vec<Sample> {
         (from..from + n)
             .map(|i| Sample {
@@ -240,24 +266,9 @@ mod tests {
     fn a_full_analysis_ring_is_counted_and_noted_in_the_session() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("s");
-        let info = device(100.0);
-        let gains = Gains::from_scales(info.scales());
         // Room for 0.1 s of samples only.
-        let plan = AnalysisPlan {
-            config: AnalysisConfig::default(),
-            backlog_s: 0.1,
-            wait: false,
-        };
-        let mut f = Fanout::new(plan, None);
-        f.connect(100.0, &gains);
-        let w = SessionWriter::create(
-            &SessionTarget::Exact(dir.clone()),
-            &info,
-            &gains,
-            Duration::from_millis(500),
-        )
-        .unwrap();
-        f.start_recording(w);
+        let (mut f, info, gains) = connected(0.1, false);
+        f.start_recording(writer(&dir, &info, &gains));
         f.samples(&samples(0, 1000));
         assert!(f.skipped() >= 990, "{}", f.skipped());
         let (_, meta, err) = f
@@ -282,25 +293,10 @@ mod tests {
     fn a_recording_started_mid_stream_is_as_long_as_what_it_holds() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("s");
-        let info = device(100.0);
-        let gains = Gains::from_scales(info.scales());
-        let plan = AnalysisPlan {
-            config: AnalysisConfig::default(),
-            backlog_s: 60.0,
-            wait: false,
-        };
-        let mut f = Fanout::new(plan, None);
-        f.connect(100.0, &gains);
+        let (mut f, info, gains) = connected(60.0, false);
         // 408 s of signal before the person starts a 2 s session.
         f.samples(&samples(0, 40_800));
-        let w = SessionWriter::create(
-            &SessionTarget::Exact(dir.clone()),
-            &info,
-            &gains,
-            Duration::from_millis(500),
-        )
-        .unwrap();
-        f.start_recording(w);
+        f.start_recording(writer(&dir, &info, &gains));
         f.samples(&samples(40_800, 200));
         let (_, meta, err) = f
             .stop_recording(SessionStatus::Complete, "done".into(), &Default::default())
@@ -313,16 +309,8 @@ mod tests {
 
     #[test]
     fn a_waiting_fanout_hands_a_block_larger_than_the_ring_to_the_analysis_whole() {
-        let info = device(100.0);
-        let gains = Gains::from_scales(info.scales());
         // Room for 0.1 s; a block of 20 s.
-        let plan = AnalysisPlan {
-            config: AnalysisConfig::default(),
-            backlog_s: 0.1,
-            wait: true,
-        };
-        let mut f = Fanout::new(plan, None);
-        f.connect(100.0, &gains);
+        let (mut f, _, _) = connected(0.1, true);
         f.samples(&samples(0, 2000));
         f.finish_analysis();
         let mut windows = 0;

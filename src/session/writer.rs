@@ -30,6 +30,7 @@ pub struct CreateFolderError {
     pub source: std::io::Error,
 }
 
+/// What a failed flush leaves on disk, in words.
 fn kept(rows: u64) -> String {
     match rows {
         0 => "no samples were written yet".into(),

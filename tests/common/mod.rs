@@ -128,6 +128,25 @@ pub fn read_samples(dir: &Path) -> Vec<Row> {
         .collect()
 }
 
+/// Records 40 s of the virtual sensor (at 20x speed) into session folder
+/// `out`: a small real session to read, replay or guard.
+pub fn record_virtual(out: &Path) {
+    let r = run(
+        &[
+            "record",
+            "--virtual",
+            "--seconds",
+            "40",
+            "--speed",
+            "20",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
 pub fn read_meta(dir: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(dir.join("session.json")).expect("session.json");
     serde_json::from_str(&text).expect("session.json parses")
