@@ -131,3 +131,50 @@ fn a_board_that_goes_on_sending_only_junk_ends_the_session_as_link_lost() {
         .starts_with("link_lost"));
     assert_eq!(read_samples(&out).len(), 200);
 }
+
+#[test]
+fn decimals_after_whole_numbers_on_a_text_board_are_kept() {
+    // 2 s of whole numbers, then 2 s of decimals: none is rounded.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut lines: Vec<String> = (0..200)
+        .map(|k| format!("{},{}", 500 + k % 7, 300))
+        .collect();
+    lines.push("1e12,1".into()); // out of range: rejected, counted
+    lines.extend((0..300).map(|k| format!("{}.5,2.25", k % 7)));
+    let board = FakeBoard::text(tmp.path(), lines, 100.0);
+    let out = tmp.path().join("s");
+    let r = run(
+        &[
+            "record",
+            "--port",
+            board.path.to_str().unwrap(),
+            "--text-rate",
+            "100",
+            "--seconds",
+            "4",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(!r.stderr.contains("rounded"), "{}", r.stderr);
+    let m = read_meta(&out);
+    assert_eq!(m["source"]["protocol"], "text");
+    let scale = m["source"]["channels"][0]["scale"].as_f64().unwrap();
+    let rows = read_samples(&out);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(rows.len() >= 400, "{} {}", rows.len(), r.stderr);
+    let phys = |row: &Row| (row.chest as f64 * scale, row.belly as f64 * scale);
+    // (The first lines may come before the port is open: look at values.)
+    let whole = rows.iter().filter(|r| phys(r).1 == 300.0).count();
+    let halves = rows
+        .iter()
+        .filter(|r| {
+            let (c, b) = phys(r);
+            (c.fract() - 0.5).abs() < 1e-9 && (b - 2.25).abs() < 1e-9
+        })
+        .count();
+    assert!(whole >= 150 && halves >= 190, "{whole} {halves}");
+    assert_eq!(whole + halves, rows.len());
+    assert_eq!(m["counters"]["text_lines_rejected"], 1);
+}

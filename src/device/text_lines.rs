@@ -9,12 +9,52 @@ pub enum Sniff {
     /// A frame passed its CRC, or several 0x00-delimited frames came: the
     /// binary protocol.
     Binary,
-    /// Several lines of two numbers. `decimals` if any had a fraction.
-    Text { decimals: bool },
+    /// Several lines of two numbers, read at `scale` counts per unit
+    /// (see [`text_scale`]).
+    Text { scale: TextScale },
     /// Not enough bytes yet.
     Undecided,
     /// Enough bytes, but neither frames nor number lines.
     Unknown,
+}
+
+/// How text values become integer counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextScale {
+    /// 1000 counts per unit: three decimals kept, values up to
+    /// [`MILLI_LIMIT`] in magnitude.
+    Milli,
+    /// One count per unit: large whole numbers (a 24-bit converter's raw
+    /// counts), where a decimal would be below one part in 200,000.
+    Whole,
+}
+
+impl TextScale {
+    /// Counts per text unit.
+    pub fn counts_per_unit(self) -> f64 {
+        match self {
+            TextScale::Milli => 1000.0,
+            TextScale::Whole => 1.0,
+        }
+    }
+}
+
+/// Largest magnitude read at [`TextScale::Milli`] in the first lines: a
+/// tenth of what fits a count at 1000 per unit, headroom for a signal that
+/// grows after the first lines.
+pub const MILLI_LIMIT: f64 = i32::MAX as f64 / 1000.0 / 10.0;
+
+/// The scale for a stream whose first lines are `lines`: milli-units, so
+/// that decimals arriving later are kept, unless those lines hold whole
+/// numbers too large for it.
+pub fn text_scale(lines: &[[f64; 2]]) -> TextScale {
+    let largest = lines.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
+    let whole = lines.iter().flatten().all(|v| v.fract() == 0.0);
+    if whole && largest > MILLI_LIMIT {
+        TextScale::Whole
+    } else {
+        TextScale::Milli
+    }
 }
 
 /// Bytes after which an undecided stream is declared unknown.
@@ -53,17 +93,19 @@ pub fn sniff(bytes: &[u8]) -> Sniff {
     lines.pop(); // the last piece is incomplete
     let parsed: Vec<_> = lines.iter().map(|l| parse_line(l)).collect();
     let good = parsed.iter().filter(|p| p.is_some()).count();
+    let values = |from: usize| {
+        let v: Vec<[f64; 2]> = parsed[from..].iter().flatten().copied().collect();
+        Sniff::Text {
+            scale: text_scale(&v),
+        }
+    };
     if good >= 3 && good * 3 >= parsed.len() * 2 {
-        let decimals = lines.iter().any(|l| l.contains(&b'.'));
-        return Sniff::Text { decimals };
+        return values(0);
     }
     // A boot banner, then numbers: the last lines decide.
     let tail = parsed.iter().rev().take_while(|p| p.is_some()).count();
     if tail >= 3 {
-        let decimals = lines[lines.len() - tail..]
-            .iter()
-            .any(|l| l.contains(&b'.'));
-        return Sniff::Text { decimals };
+        return values(parsed.len() - tail);
     }
     let printable = !lines.is_empty()
         && text
@@ -156,14 +198,35 @@ mod tests {
         assert_eq!(sniff(b"\x05\x82\x02\xb7\x40\x00"), Sniff::Binary);
         assert_eq!(
             sniff(b"12,3\n512,498\n513,497\n514,490\n5"),
-            Sniff::Text { decimals: false }
+            Sniff::Text {
+                scale: TextScale::Milli
+            }
         );
         assert_eq!(
             sniff(b"x\n1.5;2.25\n1.5 2\n1\t2\n"),
-            Sniff::Text { decimals: true }
+            Sniff::Text {
+                scale: TextScale::Milli
+            }
+        );
+        // A 24-bit converter's raw counts stay whole.
+        assert_eq!(
+            sniff(b"1\n8388000,-8000000\n8388001,-8000001\n8388002,-8000002\n"),
+            Sniff::Text {
+                scale: TextScale::Whole
+            }
         );
         assert_eq!(sniff(b"512,4"), Sniff::Undecided);
         assert_eq!(sniff(&[b'A'; SNIFF_LIMIT]), Sniff::Unknown);
+    }
+
+    #[test]
+    fn the_scale_keeps_decimals_unless_the_numbers_are_huge() {
+        assert_eq!(text_scale(&[[512.0, 498.0]]), TextScale::Milli);
+        assert_eq!(text_scale(&[[214_000.0, 3.0]]), TextScale::Milli);
+        assert_eq!(text_scale(&[[215_000.0, 3.0]]), TextScale::Whole);
+        // A fraction anywhere keeps them: better to reject what overflows.
+        assert_eq!(text_scale(&[[215_000.5, 3.0]]), TextScale::Milli);
+        assert_eq!(text_scale(&[]), TextScale::Milli);
     }
 
     #[test]
@@ -174,7 +237,12 @@ mod tests {
         }
         assert_eq!(sniff(b.as_bytes()), Sniff::Undecided, "{} bytes", b.len());
         b.push_str("512,300\n513,301\n514,302\n515,");
-        assert_eq!(sniff(b.as_bytes()), Sniff::Text { decimals: false });
+        assert_eq!(
+            sniff(b.as_bytes()),
+            Sniff::Text {
+                scale: TextScale::Milli
+            }
+        );
         // Printable text that never turns into numbers is given up on.
         let words = "hello there\n".repeat(400);
         assert_eq!(sniff(words.as_bytes()), Sniff::Unknown);
@@ -188,7 +256,13 @@ mod tests {
         for prefix in [&b"\0"[..], b"\0\0", b"\x00\xff\x00"] {
             let mut bytes = prefix.to_vec();
             bytes.extend_from_slice(lines);
-            assert_eq!(sniff(&bytes), Sniff::Text { decimals: false }, "{prefix:?}");
+            assert_eq!(
+                sniff(&bytes),
+                Sniff::Text {
+                    scale: TextScale::Milli
+                },
+                "{prefix:?}"
+            );
         }
         // ...and the splitter reads its first line despite the 0x00.
         let mut got = Vec::new();

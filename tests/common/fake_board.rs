@@ -84,6 +84,39 @@ impl FakeBoard {
     }
 }
 
+impl FakeBoard {
+    /// A text-only board: it ignores commands and prints `lines` (each
+    /// ended by LF) at `rate_hz`, then stays silent.
+    pub fn text(dir: &Path, lines: Vec<String>, rate_hz: f64) -> Self {
+        let (mut master, slave) = TTYPort::pair().expect("pty");
+        let name = slave.name().expect("pty name");
+        drop(slave);
+        let path = dir.join("text-board");
+        std::os::unix::fs::symlink(&name, &path).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let start = Instant::now();
+            for (k, l) in lines.iter().enumerate() {
+                if s.load(Relaxed) {
+                    return;
+                }
+                let _ = master.write_all(format!("{l}\n").as_bytes());
+                let due = start + Duration::from_secs_f64((k + 1) as f64 / rate_hz);
+                std::thread::sleep(due.saturating_duration_since(Instant::now()));
+            }
+            while !s.load(Relaxed) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        Self {
+            path,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
 fn play(port: &mut TTYPort, mut info: Info, script: Vec<Act>, stop: &AtomicBool) {
     let mut dec = Decoder::new();
     let mut seq = 0u8;

@@ -62,8 +62,8 @@ impl SerialSource {
                 seen.extend_from_slice(&self.buf[..n]);
                 match text_lines::sniff(&seen) {
                     Sniff::Binary => self.mode = Some(Mode::Binary),
-                    Sniff::Text { decimals } => {
-                        let scale = if decimals { 1000.0 } else { 1.0 };
+                    Sniff::Text { scale } => {
+                        let scale = scale.counts_per_unit();
                         self.mode = Some(Mode::Text { scale });
                     }
                     Sniff::Undecided => continue,

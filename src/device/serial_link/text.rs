@@ -28,8 +28,8 @@ impl SerialSource {
         if rounded && !self.text_rounding_said {
             self.text_rounding_said = true;
             tracing::warn!(
-                "{}: the first lines had whole numbers, later ones have decimals: they are \
-                 rounded to whole numbers; reconnect to read the decimals",
+                "{}: the first lines had whole numbers above 214748, later ones have \
+                 decimals: they are rounded to whole numbers",
                 self.cfg.path
             );
         }
@@ -76,15 +76,16 @@ impl SerialSource {
     }
 }
 
-/// Scales one line's values to counts, or `None` when a value does not fit
-/// a count (it would saturate at 2147483647): such lines are rejected and
-/// counted. The flag says a decimal was rounded away (an integer stream).
+/// Scales one line's values to counts, or `None` when a value is not finite
+/// or does not fit a count (it would saturate at 2147483647): such lines are
+/// rejected and counted. The flag says a decimal was rounded away (a stream
+/// of huge whole numbers, read at one count per unit).
 fn counts(v: [f64; 2], scale: f64) -> Option<([i32; 2], bool)> {
     let mut out = [0i32; 2];
     let mut rounded = false;
     for (o, x) in out.iter_mut().zip(v) {
         let c = (x * scale).round();
-        if c.abs() > f64::from(i32::MAX) {
+        if !c.is_finite() || c.abs() > f64::from(i32::MAX) {
             return None;
         }
         rounded |= c != x * scale;
@@ -104,5 +105,7 @@ mod tests {
         assert_eq!(counts([1.5, 2.5], 1.0).map(|c| c.1), Some(true));
         assert_eq!(counts([3e9, 1.0], 1.0), None);
         assert_eq!(counts([1.0, -2.2e6], 1000.0), None);
+        assert_eq!(counts([f64::NAN, 1.0], 1000.0), None);
+        assert_eq!(counts([1.0, f64::INFINITY], 1.0), None);
     }
 }
