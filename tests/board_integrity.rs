@@ -133,6 +133,55 @@ fn a_board_that_goes_on_sending_only_junk_ends_the_session_as_link_lost() {
 }
 
 #[test]
+fn a_board_that_returns_at_another_path_ends_the_session_as_link_lost() {
+    // Pulled at ~2 s; it comes back as another pty (no USB serial number to
+    // find it by), so the recorded path never answers again.
+    let tmp = tempfile::tempdir().unwrap();
+    let first = FakeBoard::start(
+        tmp.path(),
+        info(100),
+        vec![Act::Samples { first: 0, n: 3000 }],
+    );
+    let path = first.path.clone();
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let swap = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        let second = FakeBoard::start(&other, info(100), vec![Act::Samples { first: 0, n: 3000 }]);
+        drop(first);
+        std::thread::sleep(std::time::Duration::from_secs(8));
+        drop(second);
+    });
+    let out = tmp.path().join("s");
+    let r = run(
+        &[
+            "record",
+            "--port",
+            path.to_str().unwrap(),
+            "--seconds",
+            "30",
+            "--give-up-after",
+            "4",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_clean_error(&r, "link_lost");
+    assert!(
+        r.stderr
+            .contains(&format!("still waiting for {}", path.display())),
+        "{}",
+        r.stderr
+    );
+    let meta = read_meta(&out);
+    assert_eq!(meta["status"], "failed", "{meta}");
+    let n = read_samples(&out).len();
+    assert!((100..=300).contains(&n), "{n} samples before the pull");
+    swap.join().unwrap();
+}
+
+#[test]
 fn decimals_after_whole_numbers_on_a_text_board_are_kept() {
     // 2 s of whole numbers, then 2 s of decimals: none is rounded.
     let tmp = tempfile::tempdir().unwrap();

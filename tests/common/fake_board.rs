@@ -167,6 +167,9 @@ fn play(port: &mut TTYPort, mut info: Info, script: Vec<Act>, stop: &AtomicBool)
                 let start = Instant::now();
                 let rate = f64::from(info.sample_rate_hz.max(1));
                 for k in (0..n).step_by(10) {
+                    if stop.load(Relaxed) {
+                        return;
+                    }
                     let pairs: Vec<[u16; 2]> = (k..(k + 10).min(n))
                         .map(|j| {
                             let t = f64::from(first + j) / rate;
