@@ -19,5 +19,6 @@ pub mod live;
 pub mod outbox;
 pub mod pacer;
 pub mod practice;
+pub mod program;
 pub mod sample;
 pub mod session;

@@ -20,6 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "session",
         &["acquisition", "analysis", "device", "practice", "sample"],
     ),
+    ("program", &["practice", "session"]),
     (
         "live",
         &[

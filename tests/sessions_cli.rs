@@ -165,7 +165,8 @@ fn streak_and_dates_hold_across_midnight_and_time_zones() {
         (&day("2026-03-08")["morning"], &day("2026-03-08")["evening"]),
         (&"done".into(), &"done".into())
     );
-    assert_eq!(day("2026-03-07")["evening"], "missed");
+    // The 7th is before the first session: nothing was planned yet.
+    assert_eq!(day("2026-03-07")["evening"], "before_start");
     assert_eq!(days.last().unwrap()["date"], "2026-03-10");
 }
 

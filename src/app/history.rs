@@ -2,7 +2,8 @@
 //! Read by a background job (it scans session folders), so the UI never
 //! waits on the disk.
 
-use crate::session::adherence::{attempt, calendar, Calendar};
+use crate::program::adherence::Calendar;
+use crate::program::snapshot::{snapshot, Snapshot};
 use crate::session::history::{list_sessions, HistoryError, SessionEntry};
 use std::path::Path;
 
@@ -15,15 +16,23 @@ pub struct History {
     /// Oldest first.
     pub entries: Vec<SessionEntry>,
     pub calendar: Calendar,
+    /// The plan, the check-ins and their warnings.
+    pub program: Snapshot,
 }
 
 impl History {
-    /// Builds the snapshot from listed sessions at local time `now`.
-    pub fn new(mut entries: Vec<SessionEntry>, now: chrono::DateTime<chrono::FixedOffset>) -> Self {
+    /// Builds the snapshot from listed sessions and the program files of
+    /// `data_dir` at local time `now`.
+    pub fn new(
+        data_dir: &Path,
+        mut entries: Vec<SessionEntry>,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Self {
         entries.sort_by(|a, b| a.id.cmp(&b.id));
-        let attempts: Vec<_> = entries.iter().filter_map(attempt).collect();
+        let program = snapshot(data_dir, &entries, now, WEEKS);
         Self {
-            calendar: calendar(&attempts, now, WEEKS),
+            calendar: program.calendar.clone(),
+            program,
             entries,
         }
     }
@@ -40,5 +49,6 @@ impl History {
 /// Reads the history of `data_dir` (on a helper thread: it scans folders).
 pub fn load(data_dir: &Path) -> Result<History, HistoryError> {
     let now = chrono::Utc::now();
-    list_sessions(data_dir, now).map(|e| History::new(e, chrono::Local::now().fixed_offset()))
+    list_sessions(data_dir, now)
+        .map(|e| History::new(data_dir, e, chrono::Local::now().fixed_offset()))
 }

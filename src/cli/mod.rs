@@ -2,11 +2,14 @@
 //! The top layer: imports anything, is imported by nothing but `main`.
 
 mod analyze;
+mod checkin;
 mod export;
 mod gui;
 mod pacer;
+mod plan;
 mod ports;
 mod record;
+mod remind;
 mod sessions;
 mod simulate;
 mod virtual_args;
@@ -50,6 +53,12 @@ pub enum Command {
     Sessions(sessions::SessionsArgs),
     /// Export a session's CSVs, or all, plus a history CSV.
     Export(export::ExportArgs),
+    /// Show or set the practice plan: sessions a day, times, minutes, posture.
+    Plan(plan::PlanArgs),
+    /// Record today's neck pain and tension, dizziness and a note.
+    Checkin(checkin::CheckinArgs),
+    /// Notify when a planned session is due; --install/--uninstall the timer.
+    Remind(remind::RemindArgs),
 }
 
 /// Parses arguments and runs; errors come back for `main` to print.
@@ -78,6 +87,9 @@ pub fn run() -> anyhow::Result<()> {
         Command::Analyze(a) => analyze::run(a),
         Command::Pacer(a) => pacer::run(a),
         Command::Sessions(a) => sessions::run(a, cli.data_dir.as_deref()),
+        Command::Plan(a) => plan::run(a, cli.data_dir.as_deref()),
+        Command::Checkin(a) => checkin::run(a, cli.data_dir.as_deref()),
+        Command::Remind(a) => remind::run(a, cli.data_dir.as_deref()),
         Command::Export(a) => export::run(a, cli.data_dir.as_deref()),
     }
 }

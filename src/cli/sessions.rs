@@ -1,7 +1,9 @@
 //! `breathband sessions`: past sessions with their summaries, today's
 //! practice and the streak; a table, or one JSON object for scripts.
 
-use crate::session::adherence::{self, Calendar, SlotState};
+use crate::practice::record::Slot;
+use crate::program::adherence::{Calendar, SlotState};
+use crate::program::snapshot::snapshot;
 use crate::session::folder::data_dir;
 use crate::session::history::{self, SessionEntry};
 use chrono::{DateTime, FixedOffset};
@@ -30,8 +32,11 @@ pub fn run(a: SessionsArgs, explicit_dir: Option<&Path>) -> anyhow::Result<()> {
     let dir = data_dir(explicit_dir)?;
     let now = a.now.unwrap_or_else(|| chrono::Local::now().fixed_offset());
     let entries = history::list_sessions(&dir, now.to_utc())?;
-    let attempts: Vec<_> = entries.iter().filter_map(adherence::attempt).collect();
-    let cal = adherence::calendar(&attempts, now, a.weeks);
+    let program = snapshot(&dir, &entries, now, a.weeks);
+    for w in &program.warnings {
+        tracing::warn!("{w}");
+    }
+    let cal = program.calendar;
     let trends = history::trends(&entries);
     if a.json {
         if dir.to_str().is_none() {
@@ -49,22 +54,30 @@ pub fn run(a: SessionsArgs, explicit_dir: Option<&Path>) -> anyhow::Result<()> {
             "data_dir": dir.to_string_lossy(),
             "sessions": sessions,
             "adherence": {
-                "today": {
-                    "date": cal.today.date,
-                    "morning": cal.today.morning,
-                    "evening": cal.today.evening,
-                    "done": cal.today.done(),
-                    "text": cal.today_text(),
-                },
+                "today": today_json(&cal),
                 "streak": cal.streak,
+                "first_use": cal.first_use,
                 "days": cal.days,
             },
+            "plan": program.book.current(),
         });
         super::say(format_args!("{out}"));
     } else {
         print_table(&dir, &entries, &cal);
     }
     Ok(())
+}
+
+/// Today's slots by name (`morning`, `midday` in a three-a-day plan,
+/// `evening`), with `done`, `planned` and `text`.
+fn today_json(cal: &Calendar) -> Value {
+    let mut v = serde_json::to_value(&cal.today).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.insert("done".into(), json!(cal.today.done()));
+        m.insert("planned".into(), json!(cal.today.slots.len()));
+        m.insert("text".into(), json!(cal.today_text()));
+    }
+    v
 }
 
 /// One session for `--json` (see the README for the fields).
@@ -165,31 +178,43 @@ fn print_table(dir: &Path, entries: &[SessionEntry], cal: &Calendar) {
         ));
     }
     say(String::new());
+    let slots: Vec<String> = cal
+        .today
+        .slots
+        .iter()
+        .map(|(slot, s)| format!("{} {}", slot.name(), state_word(*s)))
+        .collect();
     say(format!(
-        "Today {}: {} (morning {}, evening {}). Streak: {} day{} with both done.",
+        "Today {}: {} ({}). Streak: {} day{} with every planned session done.",
         cal.today.date,
         cal.today_text(),
-        state_word(cal.today.morning),
-        state_word(cal.today.evening),
+        slots.join(", "),
         cal.streak,
         if cal.streak == 1 { "" } else { "s" }
     ));
+    let three = cal.days.iter().any(|d| d.state(Slot::Midday).is_some());
+    let names: &[Slot] = if three {
+        &[Slot::Morning, Slot::Midday, Slot::Evening]
+    } else {
+        &[Slot::Morning, Slot::Evening]
+    };
     for week in cal.days.chunks(7) {
-        let row = |name: &str, pick: fn(&adherence::Day) -> SlotState| {
+        let row = |slot: Slot| {
             let marks: String = week
                 .iter()
-                .map(|d| format!(" {}  ", state_mark(pick(d))))
+                .map(|d| format!(" {}  ", d.state(slot).map_or(' ', state_mark)))
                 .collect();
-            format!("  {name:<18}{}", marks.trim_end())
+            format!("  {:<18}{}", slot.name(), marks.trim_end())
         };
         say(format!(
             "week of {}  Mon Tue Wed Thu Fri Sat Sun",
             week[0].date
         ));
-        say(row("morning", |d| d.morning));
-        say(row("evening", |d| d.evening));
+        for s in names {
+            say(row(*s));
+        }
     }
-    say("(# done, ~ partial, . missed, o still open)".into());
+    say("(# done, ~ partial, . missed, o still open, - before the first day of use)".into());
 }
 
 fn state_word(s: SlotState) -> &'static str {
@@ -198,6 +223,7 @@ fn state_word(s: SlotState) -> &'static str {
         SlotState::Partial => "partial",
         SlotState::Missed => "missed",
         SlotState::Open => "open",
+        SlotState::BeforeStart => "not planned yet",
     }
 }
 
@@ -207,5 +233,6 @@ fn state_mark(s: SlotState) -> char {
         SlotState::Partial => '~',
         SlotState::Missed => '.',
         SlotState::Open => 'o',
+        SlotState::BeforeStart => '-',
     }
 }

@@ -16,6 +16,8 @@ pub const EVENING_FROM_HOUR: u32 = 14;
 pub enum Slot {
     /// Started before 14:00 local time.
     Morning,
+    /// The middle one of a three-a-day plan (never from [`Slot::of`]).
+    Midday,
     /// Started at 14:00 local time or later (up to midnight).
     Evening,
     /// Set explicitly for an extra session that should not fill a slot.
@@ -36,6 +38,7 @@ impl Slot {
     pub fn name(self) -> &'static str {
         match self {
             Slot::Morning => "morning",
+            Slot::Midday => "midday",
             Slot::Evening => "evening",
             Slot::Other => "other",
         }

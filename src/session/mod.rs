@@ -3,7 +3,6 @@
 //! device types and the practice record; never the live pipeline, the app
 //! or the CLI.
 
-pub mod adherence;
 pub mod export;
 pub mod folder;
 pub mod history;

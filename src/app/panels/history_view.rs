@@ -3,7 +3,7 @@
 //! the list of sessions with a Replay button.
 
 use crate::app::history::History;
-use crate::session::adherence::SlotState;
+use crate::program::adherence::SlotState;
 use crate::session::history::SessionEntry;
 use chrono::Datelike;
 use egui::{Color32, RichText, Sense, Vec2};
@@ -16,6 +16,39 @@ fn slot_color(s: SlotState) -> Color32 {
         SlotState::Partial => Color32::from_rgb(214, 170, 40),
         SlotState::Open => Color32::from_rgb(90, 90, 90),
         SlotState::Missed => Color32::from_rgb(120, 50, 50),
+        SlotState::BeforeStart => Color32::from_rgb(45, 45, 45),
+    }
+}
+
+/// A mark drawn on a slot beside its colour, so that no state is told by
+/// colour alone: a tick (done), a dash (partial), a cross (missed), a ring
+/// (open), nothing (before the first day of use).
+fn slot_mark(p: &egui::Painter, r: egui::Rect, s: SlotState, ink: Color32) {
+    let c = r.center();
+    let h = (r.height().min(r.width()) * 0.32).max(2.0);
+    let stroke = egui::Stroke::new(1.6, ink);
+    match s {
+        SlotState::Done => {
+            p.line(
+                vec![
+                    c + Vec2::new(-h, 0.0),
+                    c + Vec2::new(-h * 0.3, h * 0.7),
+                    c + Vec2::new(h, -h * 0.7),
+                ],
+                stroke,
+            );
+        }
+        SlotState::Partial => {
+            p.line_segment([c + Vec2::new(-h, 0.0), c + Vec2::new(h, 0.0)], stroke);
+        }
+        SlotState::Missed => {
+            p.line_segment([c + Vec2::new(-h, -h), c + Vec2::new(h, h)], stroke);
+            p.line_segment([c + Vec2::new(-h, h), c + Vec2::new(h, -h)], stroke);
+        }
+        SlotState::Open => {
+            p.circle_stroke(c, h, stroke);
+        }
+        SlotState::BeforeStart => {}
     }
 }
 
@@ -121,24 +154,26 @@ pub fn ui(ui: &mut egui::Ui, h: &History, export_note: Option<&str>) -> Option<H
 
 /// The last weeks, one column per weekday (Monday first), each day split
 /// into its morning (top) and evening (bottom) slot, with its day of month.
-fn calendar_grid(ui: &mut egui::Ui, c: &crate::session::adherence::Calendar) {
+fn calendar_grid(ui: &mut egui::Ui, c: &crate::program::adherence::Calendar) {
     ui.horizontal_wrapped(|ui| {
-        ui.label("Calendar: top half morning, bottom half evening.");
+        ui.label("Calendar: each day's planned sessions from top (morning) to bottom (evening).");
         for (s, name) in [
             (SlotState::Done, "done"),
             (SlotState::Partial, "partial"),
             (SlotState::Missed, "missed"),
             (SlotState::Open, "still open"),
+            (SlotState::BeforeStart, "before you started"),
         ] {
-            let (r, _) = ui.allocate_exact_size(Vec2::splat(12.0), Sense::hover());
+            let (r, _) = ui.allocate_exact_size(Vec2::splat(14.0), Sense::hover());
             ui.painter().rect_filled(r, 2.0, slot_color(s));
+            slot_mark(ui.painter(), r, s, Color32::WHITE);
             ui.label(name);
         }
     });
     let Some(first) = c.days.first() else {
         return;
     };
-    let (cell, gap, head) = (26.0_f32, 4.0_f32, 16.0_f32);
+    let (cell, gap, head) = (36.0_f32, 4.0_f32, 16.0_f32);
     let lead = first.date.weekday().num_days_from_monday() as usize;
     let rows = (lead + c.days.len()).div_ceil(7).max(1);
     let (rect, _) = ui.allocate_exact_size(
@@ -163,13 +198,23 @@ fn calendar_grid(ui: &mut egui::Ui, c: &crate::session::adherence::Calendar) {
         let at = lead + k;
         let (col, row) = ((at % 7) as f32, (at / 7) as f32);
         let min = rect.min + Vec2::new(col * (cell + gap), head + row * (cell + gap));
-        let top = egui::Rect::from_min_size(min, Vec2::new(cell, cell / 2.0));
-        let bottom = egui::Rect::from_min_size(
-            min + Vec2::new(0.0, cell / 2.0),
-            Vec2::new(cell, cell / 2.0),
+        // The day of month on the left third, one band per slot beside it.
+        let n = d.slots.len().max(1) as f32;
+        let band_h = cell / n;
+        let left = cell * 0.4;
+        p.rect_filled(
+            egui::Rect::from_min_size(min, Vec2::new(left, cell)),
+            2.0,
+            Color32::from_gray(60),
         );
-        p.rect_filled(top, 2.0, slot_color(d.morning));
-        p.rect_filled(bottom, 2.0, slot_color(d.evening));
+        for (i, (_, s)) in d.slots.iter().enumerate() {
+            let r = egui::Rect::from_min_size(
+                min + Vec2::new(left, i as f32 * band_h),
+                Vec2::new(cell - left, band_h - 1.0),
+            );
+            p.rect_filled(r, 1.0, slot_color(*s));
+            slot_mark(&p, r, *s, Color32::WHITE);
+        }
         if d.date == c.today.date {
             p.rect_stroke(
                 egui::Rect::from_min_size(min, Vec2::splat(cell)),
@@ -179,7 +224,7 @@ fn calendar_grid(ui: &mut egui::Ui, c: &crate::session::adherence::Calendar) {
             );
         }
         p.text(
-            min + Vec2::splat(cell / 2.0),
+            min + Vec2::new(left / 2.0, cell / 2.0),
             egui::Align2::CENTER_CENTER,
             d.date.day().to_string(),
             egui::FontId::proportional(11.0),
