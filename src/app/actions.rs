@@ -74,6 +74,8 @@ impl BreathbandApp {
             }
             AppCommand::History(HistoryAction::ExportAll) => self.export_all(),
             AppCommand::History(HistoryAction::Export(dir)) => self.export_one(&dir),
+            AppCommand::History(HistoryAction::SavePlan(p)) => self.save_plan(p),
+            AppCommand::History(HistoryAction::CheckIn(e)) => self.save_checkin(e),
             AppCommand::StartPractice => self.start_practice(),
             AppCommand::StopDizzy => self.stop_dizzy(),
             AppCommand::JournalEdited => self.runner.journal_edited(),
@@ -114,6 +116,13 @@ impl BreathbandApp {
             self.settings.practice_minutes,
             chrono::Local::now().fixed_offset(),
         );
+        if let Some(h) = &self.history {
+            // The planned slot nearest to now, and the plan's posture.
+            let plan = h.program.book.current();
+            let now = chrono::Local::now().time();
+            f.slot = plan.slots().get(plan.nearest(now)).copied();
+            f.posture = plan.posture;
+        }
         f.own_gains = self
             .data
             .info
@@ -282,12 +291,20 @@ impl BreathbandApp {
             self.reload_history();
         }
         match jobs::poll(&mut self.jobs.history) {
-            Some(Ok(h)) => self.history = Some(h),
+            Some(Ok(h)) => {
+                // At start-up a stored plan sets the session length.
+                if self.history.is_none() && h.program.plan_stored {
+                    self.settings.practice_minutes = h.program.book.current().minutes;
+                }
+                self.history = Some(h);
+            }
             Some(Err(e)) => self.last_error = Some(format!("cannot read the history: {e}")),
             None => {}
         }
         if let Some(note) = jobs::poll(&mut self.jobs.export) {
             self.export_note = Some(note);
+            // A plan, a check-in or a report may have changed what History shows.
+            self.reload_history();
         }
         match jobs::poll(&mut self.jobs.ports) {
             Some(Ok(p)) => self.picker.set_ports(p),

@@ -4,11 +4,14 @@
 
 use crate::program::adherence::Calendar;
 use crate::program::snapshot::{snapshot, Snapshot};
+use crate::program::trends::{self, Advice, DayTrend};
 use crate::session::history::{list_sessions, HistoryError, SessionEntry};
 use std::path::Path;
 
 /// Weeks shown in the calendar.
 pub const WEEKS: u32 = 4;
+/// Weeks the trends and the advice look at.
+pub const TREND_WEEKS: u32 = 12;
 
 /// A snapshot of the history.
 #[derive(Debug, Clone)]
@@ -18,6 +21,9 @@ pub struct History {
     pub calendar: Calendar,
     /// The plan, the check-ins and their warnings.
     pub program: Snapshot,
+    /// Symptoms and practice per day since the first day of use.
+    pub days: Vec<DayTrend>,
+    pub advice: Vec<Advice>,
 }
 
 impl History {
@@ -30,7 +36,12 @@ impl History {
     ) -> Self {
         entries.sort_by(|a, b| a.id.cmp(&b.id));
         let program = snapshot(data_dir, &entries, now, WEEKS);
+        // Trends look further back than the calendar shows.
+        let long = snapshot(data_dir, &entries, now, TREND_WEEKS);
+        let days = trends::days(&long.calendar, &long.checkins, &entries);
         Self {
+            advice: trends::advise(&days),
+            days,
             calendar: program.calendar.clone(),
             program,
             entries,

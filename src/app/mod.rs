@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod live_data;
 pub mod pacer_run;
 pub mod panels;
+mod program_actions;
 pub mod screenshot;
 pub mod settings;
 mod sound;

@@ -84,7 +84,10 @@ pub fn run(a: PlanArgs, explicit_dir: Option<&Path>) -> anyhow::Result<()> {
         let plan = a.apply(book.current())?;
         book.set(plan, today);
         store::save_plan(&dir, &book).context("cannot save the plan")?;
-        super::remind::refresh_installed(&dir, &book.current());
+        let moved = crate::program::remind_install::refresh_installed(&dir, &book.current());
+        if !moved.is_empty() {
+            tracing::info!("{}", moved.trim());
+        }
     }
     let plan = book.current();
     if a.json {

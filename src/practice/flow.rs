@@ -5,7 +5,7 @@
 
 use super::checks::{advice_for, FEEDBACK_EVERY_BREATHS};
 use super::journal::Journal;
-use super::record::{Baseline, CalibrationSource, CalibrationStep, Practice};
+use super::record::{Baseline, CalibrationSource, CalibrationStep, Posture, Practice, Slot};
 use super::summary::{summarize, Summary};
 
 /// `stopped_early` of a session stopped with the dizziness button.
@@ -91,6 +91,10 @@ pub struct PracticeFlow {
     pub practice_start_s: Option<f64>,
     /// Wall-clock start (local time with its offset), for the slot.
     pub start_local: DateTime<FixedOffset>,
+    /// The planned slot this session fills (else by the hour, 14:00 split).
+    pub slot: Option<Slot>,
+    /// Lying or sitting, from the plan.
+    pub posture: Posture,
     pub journal_before: Journal,
     pub journal_after: Journal,
     /// Median belly shares of earlier sessions (oldest first), for the comparison.
@@ -125,6 +129,8 @@ impl PracticeFlow {
             practised_s: 0.0,
             practice_start_s: None,
             start_local,
+            slot: None,
+            posture: Posture::default(),
             journal_before: Journal::default(),
             journal_after: Journal::default(),
             own_gains: None,
@@ -159,6 +165,8 @@ impl PracticeFlow {
             calibration: self.calibration_step,
             practice_start_s: self.practice_start_s,
             summary: self.practice_start_s.map(|_| self.summary()),
+            slot: self.slot.or(Some(Slot::of(&self.start_local))),
+            posture: Some(self.posture),
             ..Practice::new(&self.start_local, self.planned_s / 60.0, pattern)
         }
     }

@@ -45,6 +45,38 @@ impl Slot {
     }
 }
 
+/// How the person practises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Posture {
+    /// On the back, knees bent, a pillow under the head (the start).
+    #[default]
+    Lying,
+    /// Upright at a desk (later, once lying is easy).
+    Sitting,
+}
+
+impl std::str::FromStr for Posture {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "lying" => Ok(Posture::Lying),
+            "sitting" => Ok(Posture::Sitting),
+            _ => Err(format!("'{s}' is not a posture: lying or sitting")),
+        }
+    }
+}
+
+impl Posture {
+    /// "lying on the back" / "sitting upright".
+    pub fn words(self) -> &'static str {
+        match self {
+            Posture::Lying => "lying on the back",
+            Posture::Sitting => "sitting upright",
+        }
+    }
+}
+
 /// Relaxed breathing measured before the practice.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Baseline {
@@ -60,6 +92,8 @@ pub struct Baseline {
 pub struct Practice {
     pub slot: Option<Slot>,
     pub planned_min: Option<f64>,
+    /// Lying or sitting, from the plan.
+    pub posture: Option<Posture>,
     /// Pacer pattern in the `pacer` notation (`6`, `4-7-8`, ...).
     pub pattern: Option<String>,
     /// Why the person stopped before the planned time (`dizzy`), if they did.

@@ -5,5 +5,7 @@ pub mod adherence;
 pub mod checkin;
 pub mod plan;
 pub mod remind;
+pub mod remind_install;
 pub mod snapshot;
 pub mod store;
+pub mod trends;

@@ -10,37 +10,7 @@ pub const MINUTES_RANGE: (f64, f64) = (3.0, 10.0);
 /// Planned times closer than this are refused (they would be one session).
 pub const MIN_GAP_MIN: u32 = 60;
 
-/// How the person practises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Posture {
-    /// On the back, knees bent, a pillow under the head (the start).
-    #[default]
-    Lying,
-    /// Upright at a desk (later, once lying is easy).
-    Sitting,
-}
-
-impl std::str::FromStr for Posture {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "lying" => Ok(Posture::Lying),
-            "sitting" => Ok(Posture::Sitting),
-            _ => Err(format!("'{s}' is not a posture: lying or sitting")),
-        }
-    }
-}
-
-impl Posture {
-    /// "lying on the back" / "sitting upright".
-    pub fn words(self) -> &'static str {
-        match self {
-            Posture::Lying => "lying on the back",
-            Posture::Sitting => "sitting upright",
-        }
-    }
-}
+pub use crate::practice::record::Posture;
 
 /// Two or three sessions a day at the person's times.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

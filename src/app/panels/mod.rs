@@ -4,6 +4,8 @@
 //! practice types; never the pipeline.
 
 pub mod breath_strip;
+pub mod calendar_view;
+pub mod checkin_form;
 pub mod disclaimer;
 pub mod gains_note;
 pub mod gauge;
@@ -12,8 +14,10 @@ pub mod journal_view;
 pub mod loop_view;
 pub mod pacer_controls;
 pub mod pacer_view;
+pub mod plan_editor;
 pub mod practice_view;
 pub mod source_picker;
 pub mod status;
 pub mod top_bar;
 pub mod traces;
+pub mod trends_view;

@@ -8,6 +8,7 @@ use crate::practice::checks::band_check;
 use crate::practice::flow::{
     Calibration, PracticeFlow, Step, BASELINE_S, CALIBRATION_S, DISCONNECTED,
 };
+use crate::practice::record::Posture;
 use egui::RichText;
 
 pub use crate::practice::runner::PracticeAction;
@@ -38,7 +39,12 @@ pub fn ui(
     match f.step {
         Step::Prepare => {
             ui.heading("1. Get ready");
-            ui.label("Lie on your back with your knees bent and a pillow under your head.");
+            ui.label(match f.posture {
+                Posture::Lying => "Lie on your back with your knees bent and a pillow under your head.",
+                Posture::Sitting => {
+                    "Sit upright on a chair at your desk, feet flat, shoulders relaxed, hands in your lap."
+                }
+            });
             ui.label(
                 "Put one band around the rib cage, under the armpits, and one around the belly, \
                  over the navel. Snug, not tight: you should be able to slide a finger under them.",
