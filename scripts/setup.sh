@@ -7,12 +7,13 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # pkg-config + libudev-dev: serial port enumeration with USB details.
 # libasound2-dev: audio cues (cpal on ALSA).
+# libwayland-dev: the screen-reader bridge (accesskit's winit adapter) links it.
 # g++: the reference firmware's host test.
 # The window (eframe, OpenGL via Mesa on X11) loads these at run time;
 # xvfb + xauth run it without a display (CI screenshots).
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-    pkg-config libudev-dev libasound2-dev g++ ca-certificates \
+    pkg-config libudev-dev libasound2-dev libwayland-dev g++ ca-certificates \
     libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 \
     xvfb xauth >/dev/null
 for comp in rustfmt clippy; do

@@ -54,7 +54,9 @@ fn each_class_is_shown_in_words_with_the_gauge_numbers() {
         h.get_by_label("11.5 breaths/min");
         h.get_by_label(&format!("{phase:.0} deg"));
         h.get_by_label("93 %");
-        h.get_by_label("Recent breaths (6)");
+        h.get_by_label("Recent breaths (6):");
+        // The strip has a legend: its shapes and colours in words.
+        h.get_by_label("Paradoxical");
         check_gauge(&h, Some(share));
         // No other class word is on screen.
         for other in [

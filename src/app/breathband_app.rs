@@ -151,6 +151,7 @@ impl BreathbandApp {
         }
         let ctx = ui.ctx().clone();
         self.repaint.get_or_insert_with(|| ctx.clone());
+        super::panels::appearance::apply(&ctx, &self.settings);
         self.poll_jobs();
         let mut cmds = Vec::new();
         // Esc stops, unless it is closing a text field (the journal note):
@@ -204,6 +205,8 @@ impl BreathbandApp {
         let notice = self.audio_notice.as_deref();
         let set = pacer_controls::ui(ui, &mut self.settings, notice);
         cmds.extend(set.map(AppCommand::PacerSetting));
+        ui.separator();
+        super::panels::appearance::ui(ui, &mut self.settings);
     }
 
     /// The central panel: history, the guided session, the live view, the

@@ -33,7 +33,22 @@ pub struct Settings {
     /// Band gains measured side by side, by sensor (its device id), reused
     /// by later sessions with the same sensor.
     pub calibrations: super::calibrations::Calibrations,
+    /// Size of everything on screen, 0.8 to 2 (1 = normal).
+    pub text_scale: f32,
+    /// Light or dark.
+    pub theme: Theme,
 }
+
+/// The colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
+/// Allowed sizes of [`Settings::text_scale`].
+pub const TEXT_SCALE_RANGE: (f32, f32) = (0.8, 2.0);
 
 impl Default for Settings {
     fn default() -> Self {
@@ -47,6 +62,8 @@ impl Default for Settings {
             disclaimer_seen: false,
             practice_minutes: 5.0,
             calibrations: Default::default(),
+            text_scale: 1.0,
+            theme: Theme::Dark,
         }
     }
 }

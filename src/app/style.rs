@@ -3,15 +3,76 @@
 use crate::analysis::{Class, NoSignalReason};
 use egui::Color32;
 
-/// Colour of a class: green for the target (belly), warm for chest, red for
-/// paradoxical, grey for no signal.
+/// Colour of a class, from the Okabe-Ito palette (told apart with any
+/// common colour-vision deficiency, and always shown with words or a
+/// shape as well), readable on a light and a dark theme: bluish green for
+/// the target (belly), reddish purple for mixed,
+/// orange for chest, vermilion for paradoxical, grey for no signal.
 pub fn class_color(c: Class) -> Color32 {
     match c {
-        Class::Belly => Color32::from_rgb(46, 160, 90),
-        Class::Mixed => Color32::from_rgb(214, 170, 40),
-        Class::Chest => Color32::from_rgb(230, 120, 40),
-        Class::Paradoxical => Color32::from_rgb(210, 60, 60),
+        Class::Belly => Color32::from_rgb(0, 158, 115),
+        Class::Mixed => Color32::from_rgb(204, 121, 167),
+        Class::Chest => Color32::from_rgb(230, 159, 0),
+        Class::Paradoxical => Color32::from_rgb(213, 94, 0),
         Class::NoSignal => Color32::from_rgb(130, 130, 130),
+    }
+}
+
+/// The shape that marks a class beside its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Circle,
+    Diamond,
+    Square,
+    Triangle,
+    Ring,
+}
+
+/// Belly a circle, mixed a diamond, chest a square, paradoxical a
+/// downward triangle (the belly going the wrong way), no signal a ring.
+pub fn class_mark(c: Class) -> Mark {
+    match c {
+        Class::Belly => Mark::Circle,
+        Class::Mixed => Mark::Diamond,
+        Class::Chest => Mark::Square,
+        Class::Paradoxical => Mark::Triangle,
+        Class::NoSignal => Mark::Ring,
+    }
+}
+
+/// Draws `mark` of radius `r` at `c`.
+pub fn draw_mark(p: &egui::Painter, c: egui::Pos2, r: f32, mark: Mark, color: Color32) {
+    use egui::{epaint::PathShape, vec2, Stroke};
+    let poly = |pts: Vec<egui::Pos2>| PathShape::convex_polygon(pts, color, Stroke::NONE);
+    match mark {
+        Mark::Circle => {
+            p.circle_filled(c, r, color);
+        }
+        Mark::Ring => {
+            p.circle_stroke(c, r * 0.8, Stroke::new(2.0, color));
+        }
+        Mark::Square => {
+            p.rect_filled(
+                egui::Rect::from_center_size(c, vec2(1.6 * r, 1.6 * r)),
+                1.0,
+                color,
+            );
+        }
+        Mark::Diamond => {
+            p.add(poly(vec![
+                c + vec2(0.0, -r),
+                c + vec2(r, 0.0),
+                c + vec2(0.0, r),
+                c + vec2(-r, 0.0),
+            ]));
+        }
+        Mark::Triangle => {
+            p.add(poly(vec![
+                c + vec2(-r, -0.8 * r),
+                c + vec2(r, -0.8 * r),
+                c + vec2(0.0, r),
+            ]));
+        }
     }
 }
 

@@ -7,10 +7,10 @@ use egui::{Color32, Sense, Vec2};
 
 pub fn slot_color(s: SlotState) -> Color32 {
     match s {
-        SlotState::Done => Color32::from_rgb(46, 160, 90),
-        SlotState::Partial => Color32::from_rgb(214, 170, 40),
+        SlotState::Done => Color32::from_rgb(0, 158, 115),
+        SlotState::Partial => Color32::from_rgb(240, 228, 66),
         SlotState::Open => Color32::from_rgb(90, 90, 90),
-        SlotState::Missed => Color32::from_rgb(120, 50, 50),
+        SlotState::Missed => Color32::from_rgb(160, 70, 20),
         SlotState::BeforeStart => Color32::from_rgb(45, 45, 45),
     }
 }
@@ -19,6 +19,12 @@ pub fn slot_color(s: SlotState) -> Color32 {
 /// colour alone: a tick (done), a dash (partial), a cross (missed), a ring
 /// (open), nothing (before the first day of use).
 fn slot_mark(p: &egui::Painter, r: egui::Rect, s: SlotState, ink: Color32) {
+    // Dark ink on the light yellow of "partial".
+    let ink = if s == SlotState::Partial {
+        Color32::from_gray(20)
+    } else {
+        ink
+    };
     let c = r.center();
     let h = (r.height().min(r.width()) * 0.32).max(2.0);
     let stroke = egui::Stroke::new(1.6, ink);

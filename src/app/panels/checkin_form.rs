@@ -53,9 +53,8 @@ pub fn ui(ui: &mut egui::Ui, last: Option<&CheckIn>) -> Option<CheckInEntry> {
             for (label, v) in [("Neck pain", &mut d.pain), ("Tension", &mut d.tension)] {
                 ui.horizontal(|ui| {
                     let l = ui.label(label);
-                    let words = score_words(*v);
-                    ui.add(egui::Slider::new(v, 0..=10).text(words))
-                        .labelled_by(l.id);
+                    ui.add(egui::Slider::new(v, 0..=10)).labelled_by(l.id);
+                    ui.label(score_words(*v));
                 });
             }
             ui.horizontal(|ui| {

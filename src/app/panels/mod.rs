@@ -3,8 +3,10 @@
 //! panel action); none starts a thread. Import app state types, analysis and
 //! practice types; never the pipeline.
 
+pub mod appearance;
 pub mod breath_strip;
 pub mod calendar_view;
+pub mod calm_practice;
 pub mod checkin_form;
 pub mod disclaimer;
 pub mod gains_note;

@@ -112,6 +112,17 @@ impl SourcePicker {
                 for p in &self.ports {
                     ui.radio_value(&mut s.port, p.path.clone(), p.describe());
                 }
+                // A port the scan does not list (a Bluetooth rfcomm device,
+                // a symlink from a udev rule) can be typed.
+                ui.horizontal(|ui| {
+                    let l = ui.label("Port path");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut s.port)
+                            .hint_text("/dev/ttyACM0")
+                            .desired_width(160.0),
+                    )
+                    .labelled_by(l.id);
+                });
             }
             SourceKind::Replay => {
                 ui.horizontal(|ui| {
