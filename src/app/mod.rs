@@ -13,10 +13,12 @@ pub mod jobs;
 pub mod live_data;
 pub mod pacer_run;
 pub mod panels;
+pub mod repaint;
 pub mod screenshot;
 pub mod settings;
 mod sound;
 pub mod style;
+pub mod window_probe;
 
 pub use breathband_app::BreathbandApp;
 pub use screenshot::ScreenshotPlan;
