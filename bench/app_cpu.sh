@@ -2,14 +2,21 @@
 # CPU of the app process alone (all its threads) and of the X server, over
 # a steady stretch, with the window under Xvfb on the virtual sensor (1 kHz).
 # Usage: bash bench/app_cpu.sh [SECONDS=60] [extra gui args, e.g. --pacer 6]
+#   BIN=path/to/breathband  use this binary (no build)
+# For the states the app is left in (pacer, minimised, hidden...):
+# bench/app_idle_cpu.sh.
 # Xvfb has no GPU: Mesa's llvmpipe renders in the app process, so the app's
 # figure includes software rendering that a GPU would take over.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-60}"
 shift || true
-cargo build --release --locked --bin breathband >/dev/null 2>&1
-bin="${CARGO_TARGET_DIR:-target}/release/breathband"
+if [ -n "${BIN:-}" ]; then
+    bin="$BIN"
+else
+    cargo build --release --locked --bin breathband >/dev/null 2>&1
+    bin="${CARGO_TARGET_DIR:-target}/release/breathband"
+fi
 xvfb-run -a -s "-screen 0 1280x860x24" "$bin" gui --source virtual \
     --rate-hz 1000 --screenshot /dev/null --after-s $((secs + 20)) "$@" >/dev/null 2>&1 &
 wrapper=$!

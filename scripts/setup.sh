@@ -10,12 +10,13 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # libwayland-dev: the screen-reader bridge (accesskit's winit adapter) links it.
 # g++: the reference firmware's host test.
 # The window (eframe, OpenGL via Mesa on X11) loads these at run time;
-# xvfb + xauth run it without a display (CI screenshots).
+# xvfb + xauth run it without a display (CI screenshots); xdotool and
+# openbox (a window manager, to minimise) for bench/app_idle_cpu.sh.
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     pkg-config libudev-dev libasound2-dev libwayland-dev g++ ca-certificates \
     libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 \
-    xvfb xauth >/dev/null
+    xvfb xauth xdotool openbox >/dev/null
 for comp in rustfmt clippy; do
     if ! cargo "${comp/rustfmt/fmt}" --version >/dev/null 2>&1; then
         rustup component add "$comp"

@@ -14,8 +14,10 @@ use super::panels::practice_view;
 use super::panels::source_picker::SourcePicker;
 use super::panels::top_bar::{self, TopBar};
 use super::panels::{breath_strip, disclaimer, gains_note, gauge, history_view, loop_view};
+use super::repaint::{self, RepaintState};
 use super::screenshot::{Screenshot, ScreenshotPlan};
 use super::settings::Settings;
+use super::window_probe::MapProbe;
 use crate::audio::AudioOutput;
 use crate::device::ports::PortEntry;
 use crate::live::PipeMsg;
@@ -70,6 +72,9 @@ pub struct BreathbandApp {
     pub(super) repaint: Option<egui::Context>,
     /// A text field had the keyboard at the end of the last frame.
     was_typing: bool,
+    /// The window is unmapped (X11), which eframe does not know.
+    probe: MapProbe,
+    unmapped: bool,
 }
 
 impl BreathbandApp {
@@ -95,6 +100,8 @@ impl BreathbandApp {
             screenshot: None,
             repaint: None,
             was_typing: false,
+            probe: MapProbe::default(),
+            unmapped: false,
         }
     }
 
@@ -107,6 +114,18 @@ impl BreathbandApp {
     /// The guided session, while one is shown.
     pub fn practice(&self) -> Option<&PracticeFlow> {
         self.runner.flow()
+    }
+
+    /// What decides the next frame ([`repaint::next_repaint`]).
+    pub fn repaint_state(&self, ctx: &egui::Context) -> RepaintState {
+        RepaintState {
+            hidden: self.unmapped || ctx.input(|i| i.viewport().visible() == Some(false)),
+            live: self.link.is_open(),
+            pacer: self
+                .pacer
+                .as_ref()
+                .map(|p| p.motion(p.time_s(self.audio.as_ref()))),
+        }
     }
 
     /// Moves what the pipeline produced into the display state.
@@ -160,28 +179,38 @@ impl BreathbandApp {
         if active && !self.was_typing && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
             cmds.push(AppCommand::StopDizzy);
         }
-        egui::Panel::top("top").show(ui, |ui| {
-            let bar = TopBar {
-                data: &self.data,
-                practice_active: active,
-                practice_idle: self.runner.flow().is_none(),
-                recording: self.data.recording.as_deref(),
-                today: self.history.as_ref().map(|h| h.calendar.today_text()),
-            };
-            let minutes = &mut self.settings.practice_minutes;
-            cmds.extend(top_bar::ui(ui, &bar, minutes, &mut self.show_history));
-        });
+        // The panels leave their background to the window's clear colour
+        // (the same colour, [`eframe::App::clear_color`]): each filled
+        // pixel costs in software rendering, and the fills covered all.
+        let style = ui.style().clone();
+        let bare = |f: egui::Frame| f.fill(egui::Color32::TRANSPARENT);
+        egui::Panel::top("top")
+            .frame(bare(egui::Frame::side_top_panel(&style)))
+            .show(ui, |ui| {
+                let bar = TopBar {
+                    data: &self.data,
+                    practice_active: active,
+                    practice_idle: self.runner.flow().is_none(),
+                    recording: self.data.recording.as_deref(),
+                    today: self.history.as_ref().map(|h| h.calendar.today_text()),
+                };
+                let minutes = &mut self.settings.practice_minutes;
+                cmds.extend(top_bar::ui(ui, &bar, minutes, &mut self.show_history));
+            });
         egui::Panel::left("side")
+            .frame(bare(egui::Frame::side_top_panel(&style)))
             .default_size(300.0)
             .show(ui, |ui| self.side(ui, &mut cmds));
-        egui::CentralPanel::default().show(ui, |ui| {
-            // Whatever the step shows (practice, summary, advice), nothing is
-            // cut off at the bottom: the central panel scrolls.
-            egui::ScrollArea::vertical()
-                .id_salt("central")
-                .auto_shrink(false)
-                .show(ui, |ui| self.central(ui, &mut cmds));
-        });
+        egui::CentralPanel::default()
+            .frame(bare(egui::Frame::central_panel(&style)))
+            .show(ui, |ui| {
+                // Whatever the step shows (practice, summary, advice), nothing is
+                // cut off at the bottom: the central panel scrolls.
+                egui::ScrollArea::vertical()
+                    .id_salt("central")
+                    .auto_shrink(false)
+                    .show(ui, |ui| self.central(ui, &mut cmds));
+            });
         self.was_typing = ctx.egui_wants_keyboard_input();
         disclaimer::ui(&ctx, &mut self.settings.disclaimer_seen);
         if !cmds.is_empty() {
@@ -260,17 +289,33 @@ impl BreathbandApp {
 }
 
 impl eframe::App for BreathbandApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    /// Before each frame, and on its own while the window is minimised or
+    /// covered (then nothing is drawn): drains the pipeline and asks for
+    /// the next frame ([`super::repaint`]).
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         self.drain();
+        self.unmapped = self.probe.unmapped(frame);
+        if let Some(after) = repaint::next_repaint(&self.repaint_state(ctx)) {
+            ctx.request_repaint_after(after);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if self.unmapped {
+            // eframe paints frames it takes for visible; this one shows
+            // nothing (no panel, so it costs next to nothing) until the
+            // window is mapped again.
+            return;
+        }
         self.show(ui);
-        let ctx = ui.ctx().clone();
         if let Some(s) = self.screenshot.as_mut() {
-            s.step(&ctx);
+            s.step(ui.ctx());
         }
-        if self.pacer.is_some() {
-            // The pacer animates: redraw at about 20 frames per second.
-            ctx.request_repaint_after(std::time::Duration::from_millis(50));
-        }
+    }
+
+    /// The panels' own colour: they draw no background (see [`Self::show`]).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

@@ -14,10 +14,12 @@ pub mod live_data;
 pub mod pacer_run;
 pub mod panels;
 mod program_actions;
+pub mod repaint;
 pub mod screenshot;
 pub mod settings;
 mod sound;
 pub mod style;
+pub mod window_probe;
 
 pub use breathband_app::BreathbandApp;
 pub use screenshot::ScreenshotPlan;

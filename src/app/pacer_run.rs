@@ -4,6 +4,7 @@
 
 use super::live_data::LiveData;
 use super::panels::pacer_view::PacerDisplay;
+use super::repaint::PacerMotion;
 use crate::audio::AudioOutput;
 use crate::pacer::{compare, Pattern};
 use std::time::Instant;
@@ -53,6 +54,18 @@ impl PacerRun {
             .and_then(|a| a.pacer_time_s())
             .filter(|t| (t - wall).abs() < 0.5)
             .unwrap_or(wall)
+    }
+
+    /// Whether the bar moves at pacer time `t` (how often to draw it).
+    pub fn motion(&self, t: f64) -> PacerMotion {
+        let s = self.pattern.state_at(t);
+        if s.phase.is_hold() {
+            PacerMotion::Hold {
+                seconds_left: s.seconds_left(),
+            }
+        } else {
+            PacerMotion::Moving
+        }
     }
 
     /// What the pacer panel shows at pacer time `t`.

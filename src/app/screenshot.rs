@@ -53,7 +53,15 @@ impl Screenshot {
             }
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
-        ctx.request_repaint_after(std::time::Duration::from_millis(250));
+        // A frame when the picture is due (not before: each frame costs),
+        // then a few a second until the file is written.
+        let due = self.plan.after_s - self.start.elapsed().as_secs_f64();
+        let wait = if self.handover.is_none() && due > 0.0 {
+            std::time::Duration::from_secs_f64(due)
+        } else {
+            std::time::Duration::from_millis(250)
+        };
+        ctx.request_repaint_after(wait);
     }
 }
 

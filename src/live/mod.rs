@@ -12,6 +12,6 @@ pub mod source;
 
 pub use fanout::Fanout;
 pub use messages::{DisplayPoint, PipeCmd, PipeMsg, DISPLAY_HZ};
-pub use pipeline::{running_threads, wait_for_all, Pipeline};
+pub use pipeline::{running_threads, wait_for_all, Pipeline, DISPLAY_RING};
 pub use record::{record, RecordError, RecordOptions, RecordOutcome};
 pub use source::SourceChoice;

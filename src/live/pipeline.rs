@@ -85,10 +85,18 @@ pub struct Pipeline {
     stop: Arc<AtomicBool>,
 }
 
+/// Display points the ring to the UI holds: at [`super::DISPLAY_HZ`], over
+/// two minutes without a frame before the oldest are dropped.
+pub const DISPLAY_RING: usize = 4096;
+
 impl Pipeline {
     /// Starts the pipeline thread, which opens `choice` (failures arrive as
     /// [`PipeMsg::Failed`]). Returns at once. `repaint` is called (at most 15
-    /// times a second) when new data is there for the UI.
+    /// times a second) when there is news for the UI: an event of the link
+    /// (connected, lost, finished...) or messages waiting for room. New
+    /// samples and analysis results are not news: while a pipeline runs the
+    /// UI draws at its own pace (`app::repaint`) and drains
+    /// [`Self::display`] and [`Self::msgs`] then.
     pub fn start(
         choice: &SourceChoice,
         gains: Option<Gains>,
@@ -104,7 +112,7 @@ impl Pipeline {
         gains: Option<Gains>,
         repaint: impl Fn() + Send + 'static,
     ) -> Self {
-        let (prod, display) = HeapRb::<DisplayPoint>::new(4096).split();
+        let (prod, display) = HeapRb::<DisplayPoint>::new(DISPLAY_RING).split();
         let (tx, msgs) = sync_channel(1024);
         let (cmds, cmd_rx) = sync_channel(CMD_QUEUE);
         let (virtual_controls, controls_rx) = sync_channel(CMD_QUEUE);
@@ -259,10 +267,12 @@ fn run(
             if n == 0 {
                 break;
             }
-            news = true;
+            // Samples and analysis results are not news: the UI draws
+            // them at its own pace (`app::repaint`) while a pipeline runs,
+            // and an extra frame per block would multiply its cost.
             fan.samples(&buf[..n]);
         }
-        news |= fan.drain_analysis(|o| out.send(PipeMsg::Analysis(o)));
+        fan.drain_analysis(|o| out.send(PipeMsg::Analysis(o)));
         if let Err(e) = fan.flush_if_due(&acq.counters.snapshot()) {
             let e = e.to_string();
             if let Some((dir, _, _)) =
