@@ -5,6 +5,7 @@
 use chrono::{Days, NaiveDate, Timelike};
 use plotters::coord::combinators::BindKeyPoints;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::backend::{PageBackend, PX_PER_PT};
 use super::canvas::{Flow, Rgb8, CONTENT_W, MARGIN};
@@ -61,7 +62,7 @@ impl Period {
     fn ticks(&self) -> Vec<i64> {
         let step = (self.days / 7).div_ceil(8).max(1) * 7;
         let step = if self.days <= 10 { 1 } else { step };
-        (0..=self.days)
+        (0..self.days)
             .step_by(step as usize)
             .map(|d| i64::from(d) * MINUTES_A_DAY)
             .collect()
@@ -74,12 +75,88 @@ impl Period {
     }
 }
 
+/// How a series marks its points; the legend shows the same mark.
+#[derive(Clone, Copy)]
+enum Mark {
+    Circle,
+    Triangle,
+    Square,
+}
+
+/// Height of the legend row above a chart, in points.
+const LEGEND_H: f32 = 13.0;
+
+/// Draws the legend (a line with its marker, then the label, per series)
+/// right-aligned in `area`, which is a strip above the chart.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    entries: &[(&str, RGBColor, Mark)],
+) -> Result<(), ReportError> {
+    let style = TextStyle::from(font(7.5)).color(&RGBColor(60, 60, 60));
+    let swatch = px(16.0) as i32;
+    let gap = px(12.0) as i32;
+    let widths: Vec<i32> = entries
+        .iter()
+        .map(|(label, _, _)| {
+            area.estimate_text_size(label, &style)
+                .map(|(w, _)| w as i32)
+                .unwrap_or(0)
+        })
+        .collect();
+    let total: i32 = widths
+        .iter()
+        .map(|w| swatch + px(3.0) as i32 + w + gap)
+        .sum();
+    let (w, h) = area.dim_in_pixel();
+    let mut x = (w as i32 - total + gap).max(0);
+    let y = h as i32 / 2;
+    for ((label, color, mark), tw) in entries.iter().zip(widths) {
+        area.draw(&PathElement::new(
+            vec![(x, y), (x + swatch, y)],
+            color.stroke_width(px(0.9)),
+        ))
+        .map_err(chart_err)?;
+        let r = px(1.8) as i32;
+        let (cx, cy) = (x + swatch / 2, y);
+        match mark {
+            Mark::Circle => area.draw(&Circle::new((cx, cy), r as u32, color.filled())),
+            Mark::Triangle => area.draw(&TriangleMarker::new(
+                (cx, cy),
+                r as u32 + px(0.6),
+                color.filled(),
+            )),
+            Mark::Square => area.draw(&Rectangle::new(
+                [(cx - r, cy - r), (cx + r, cy + r)],
+                color.filled(),
+            )),
+        }
+        .map_err(chart_err)?;
+        let text = style.pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(
+            label.to_string(),
+            (x + swatch + px(3.0) as i32, y),
+            text,
+        ))
+        .map_err(chart_err)?;
+        x += swatch + px(3.0) as i32 + tw + gap;
+    }
+    Ok(())
+}
+
 fn chart_err<E: std::fmt::Debug>(e: E) -> ReportError {
     ReportError::Chart(format!("{e:?}"))
 }
 
 fn font(pt: f32) -> (&'static str, f64) {
     ("sans-serif", f64::from(pt * PX_PER_PT))
+}
+
+/// Light grey grid and dark axes, shared by both charts.
+fn mesh_colors() -> (ShapeStyle, ShapeStyle) {
+    (
+        AXIS.stroke_width(2),
+        RGBColor(220, 220, 220).stroke_width(2),
+    )
 }
 
 /// Draws the session chart at the flow cursor (or "no sessions yet").
@@ -91,10 +168,8 @@ pub(crate) fn sessions(
     let mut belly = Vec::new();
     let mut rate = Vec::new();
     for s in sessions {
-        let Some(x) = period.x_of(
-            s.start_local.date(),
-            s.start_local.time().num_seconds_from_midnight(),
-        ) else {
+        let seconds = s.start_local.time().num_seconds_from_midnight();
+        let Some(x) = period.x_of(s.start_local.date(), seconds) else {
             continue;
         };
         if let Some(b) = s.belly_share.filter(|b| b.is_finite()) {
@@ -121,8 +196,16 @@ pub(crate) fn sessions(
     {
         let backend = PageBackend::new(&mut flow.page, MARGIN, top, CONTENT_W, CHART_H);
         let root = backend.into_drawing_area();
-        let mut chart = ChartBuilder::on(&root)
-            .margin_top(px(6.0))
+        let (legend_area, plot_area) = root.split_vertically(px(LEGEND_H));
+        legend(
+            &legend_area.margin(0, 0, 0, px(40.0)),
+            &[
+                ("belly share (%), left axis", BELLY, Mark::Circle),
+                ("rate (breaths/min), right axis", RATE, Mark::Triangle),
+            ],
+        )?;
+        let mut chart = ChartBuilder::on(&plot_area)
+            .margin_top(px(4.0))
             .margin_right(px(2.0))
             .x_label_area_size(px(16.0))
             .y_label_area_size(px(38.0))
@@ -134,23 +217,29 @@ pub(crate) fn sessions(
             .map_err(chart_err)?
             .set_secondary_coord(0..period.end(), 0.0..rate_max);
         let label = |x: &i64| period.label(*x);
+        let whole = |y: &f64| format!("{y:.0}");
+        let (axis, grid) = mesh_colors();
         chart
             .configure_mesh()
             .x_label_formatter(&label)
+            .y_label_formatter(&whole)
+            .y_labels(6)
             .y_desc("belly share (%)")
             .label_style(font(7.5))
             .axis_desc_style(font(8.0))
-            .axis_style(AXIS.stroke_width(2))
-            .bold_line_style(RGBColor(215, 215, 215).stroke_width(2))
-            .light_line_style(RGBColor(238, 238, 238).stroke_width(1))
+            .axis_style(axis)
+            .bold_line_style(grid)
+            .light_line_style(TRANSPARENT)
             .draw()
             .map_err(chart_err)?;
         chart
             .configure_secondary_axes()
+            .y_label_formatter(&whole)
+            .y_labels(6)
             .y_desc("rate (breaths/min)")
             .label_style(font(7.5))
             .axis_desc_style(font(8.0))
-            .axis_style(AXIS.stroke_width(2))
+            .axis_style(axis)
             .draw()
             .map_err(chart_err)?;
         let r = px(1.8);
@@ -159,16 +248,7 @@ pub(crate) fn sessions(
                 belly.iter().copied(),
                 BELLY.stroke_width(px(0.9)),
             ))
-            .map_err(chart_err)?
-            .label("belly share (%), circles")
-            .legend(move |(x, y)| {
-                EmptyElement::at((x, y))
-                    + PathElement::new(
-                        vec![(0, 0), (px(14.0) as i32, 0)],
-                        BELLY.stroke_width(px(0.9)),
-                    )
-                    + Circle::new((px(7.0) as i32, 0), r, BELLY.filled())
-            });
+            .map_err(chart_err)?;
         chart
             .draw_series(belly.iter().map(|&p| Circle::new(p, r, BELLY.filled())))
             .map_err(chart_err)?;
@@ -177,30 +257,12 @@ pub(crate) fn sessions(
                 rate.iter().copied(),
                 RATE.stroke_width(px(0.9)),
             ))
-            .map_err(chart_err)?
-            .label("rate (breaths/min, right axis), triangles")
-            .legend(move |(x, y)| {
-                EmptyElement::at((x, y))
-                    + PathElement::new(
-                        vec![(0, 0), (px(14.0) as i32, 0)],
-                        RATE.stroke_width(px(0.9)),
-                    )
-                    + TriangleMarker::new((px(7.0) as i32, 0), r + px(0.6), RATE.filled())
-            });
+            .map_err(chart_err)?;
         chart
             .draw_secondary_series(
                 rate.iter()
                     .map(|&p| TriangleMarker::new(p, r + px(0.6), RATE.filled())),
             )
-            .map_err(chart_err)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .label_font(font(7.5))
-            .legend_area_size(px(18.0))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(190, 190, 190))
-            .draw()
             .map_err(chart_err)?;
         root.present().map_err(chart_err)?;
     }
@@ -241,8 +303,16 @@ pub(crate) fn checkins(
     {
         let backend = PageBackend::new(&mut flow.page, MARGIN, top, CONTENT_W, CHART_H);
         let root = backend.into_drawing_area();
-        let mut chart = ChartBuilder::on(&root)
-            .margin_top(px(6.0))
+        let (legend_area, plot_area) = root.split_vertically(px(LEGEND_H));
+        legend(
+            &legend_area.margin(0, 0, 0, px(40.0)),
+            &[
+                ("pain", PAIN, Mark::Circle),
+                ("tension", TENSION, Mark::Square),
+            ],
+        )?;
+        let mut chart = ChartBuilder::on(&plot_area)
+            .margin_top(px(4.0))
             .margin_right(px(40.0))
             .x_label_area_size(px(16.0))
             .y_label_area_size(px(38.0))
@@ -252,68 +322,39 @@ pub(crate) fn checkins(
             )
             .map_err(chart_err)?;
         let label = |x: &i64| period.label(*x);
+        let (axis, grid) = mesh_colors();
         chart
             .configure_mesh()
             .x_label_formatter(&label)
             .y_desc("rating (0-10)")
             .label_style(font(7.5))
             .axis_desc_style(font(8.0))
-            .axis_style(AXIS.stroke_width(2))
-            .bold_line_style(RGBColor(215, 215, 215).stroke_width(2))
-            .light_line_style(RGBColor(238, 238, 238).stroke_width(1))
+            .axis_style(axis)
+            .bold_line_style(grid)
+            .light_line_style(TRANSPARENT)
             .draw()
             .map_err(chart_err)?;
         let r = px(1.8);
+        let ri = r as i32;
         chart
             .draw_series(LineSeries::new(
                 pain.iter().copied(),
                 PAIN.stroke_width(px(0.9)),
             ))
-            .map_err(chart_err)?
-            .label("pain, circles")
-            .legend(move |(x, y)| {
-                EmptyElement::at((x, y))
-                    + PathElement::new(
-                        vec![(0, 0), (px(14.0) as i32, 0)],
-                        PAIN.stroke_width(px(0.9)),
-                    )
-                    + Circle::new((px(7.0) as i32, 0), r, PAIN.filled())
-            });
+            .map_err(chart_err)?;
         chart
             .draw_series(pain.iter().map(|&p| Circle::new(p, r, PAIN.filled())))
             .map_err(chart_err)?;
-        let sq = move |(x, y): (i32, i32)| {
-            Rectangle::new(
-                [(x - r as i32, y - r as i32), (x + r as i32, y + r as i32)],
-                TENSION.filled(),
-            )
-        };
         chart
             .draw_series(LineSeries::new(
                 tension.iter().copied(),
                 TENSION.stroke_width(px(0.9)),
             ))
-            .map_err(chart_err)?
-            .label("tension, squares")
-            .legend(move |(x, y)| {
-                EmptyElement::at((x, y))
-                    + PathElement::new(
-                        vec![(0, 0), (px(14.0) as i32, 0)],
-                        TENSION.stroke_width(px(0.9)),
-                    )
-                    + sq((px(7.0) as i32, 0))
-            });
-        chart
-            .draw_series(tension.iter().map(|&p| EmptyElement::at(p) + sq((0, 0))))
             .map_err(chart_err)?;
         chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(font(7.5))
-            .legend_area_size(px(18.0))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(190, 190, 190))
-            .draw()
+            .draw_series(tension.iter().map(|&p| {
+                EmptyElement::at(p) + Rectangle::new([(-ri, -ri), (ri, ri)], TENSION.filled())
+            }))
             .map_err(chart_err)?;
         root.present().map_err(chart_err)?;
     }

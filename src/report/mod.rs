@@ -85,10 +85,10 @@ fn compose(face: &Face, input: &ReportInput) -> Result<Vec<Vec<printpdf::Op>>, R
     if input.plan_lines.is_empty() {
         flow.paragraph("no plan set", BODY, Rgb8::GREY, 0.0);
     }
-    for line in &input.plan_lines {
-        flow.entry("Plan", line, 34.0);
+    for (i, line) in input.plan_lines.iter().enumerate() {
+        flow.entry(if i == 0 { "Plan" } else { "" }, line, DATE_W);
     }
-    flow.entry("Adherence", &input.adherence_line, 50.0);
+    flow.entry("Adherence", &input.adherence_line, DATE_W);
 
     flow.heading("Adherence calendar", 60.0);
     calendar::draw(&mut flow, &input.days);

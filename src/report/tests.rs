@@ -206,4 +206,9 @@ fn writes_sample_for_viewing() {
     std::fs::write(&path, bytes).unwrap();
     let bytes = render_pdf(&empty()).unwrap();
     std::fs::write(std::env::temp_dir().join("report-empty.pdf"), bytes).unwrap();
+    let mut long = typical();
+    long.checkins[5].note = Some(["Long note with é ü ß —"; 120].join(" "));
+    long.checkins[6].note = Some("y".repeat(300));
+    let bytes = render_pdf(&long).unwrap();
+    std::fs::write(std::env::temp_dir().join("report-long.pdf"), bytes).unwrap();
 }
