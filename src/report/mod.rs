@@ -102,9 +102,18 @@ fn compose(face: &Face, input: &ReportInput) -> Result<Vec<Vec<printpdf::Op>>, R
             .map(|s| s.minutes)
             .filter(|m| m.is_finite() && *m > 0.0)
             .sum();
+        let early = input
+            .sessions
+            .iter()
+            .filter(|s| s.stopped_early.is_some())
+            .count();
+        let early = match early {
+            0 => String::new(),
+            n => format!("; {n} stopped early (see safety events)"),
+        };
         flow.paragraph(
             &format!(
-                "{} sessions, {:.0} minutes in all",
+                "{} sessions, {:.0} minutes in all{early}",
                 input.sessions.len(),
                 minutes
             ),

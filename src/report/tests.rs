@@ -118,6 +118,7 @@ fn typical_report_is_one_or_two_pages_with_all_text() {
         ADVICE,
         DISCLAIMER,
         "stopped early after dizziness was reported",
+        "stopped early (see safety events)",
         "belly share (%)",
         "rate (breaths/min)",
         "rating (0-10)",
