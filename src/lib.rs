@@ -6,6 +6,7 @@
 //! - [`live`]: the one live pipeline: samples to the session, the analysis and the display
 //! - [`session`]: the session folder, live CSV writer, metadata
 //! - [`cli`]: the command line
+//! - [`report`]: the therapist report PDF
 //!
 //! breathband is a training aid, not a medical device.
 
@@ -20,5 +21,6 @@ pub mod outbox;
 pub mod pacer;
 pub mod practice;
 pub mod program;
+pub mod report;
 pub mod sample;
 pub mod session;

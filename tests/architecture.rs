@@ -20,7 +20,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "session",
         &["acquisition", "analysis", "device", "practice", "sample"],
     ),
-    ("program", &["practice", "session"]),
+    ("report", &[]),
+    ("program", &["practice", "report", "session"]),
     (
         "live",
         &[

@@ -76,6 +76,7 @@ impl BreathbandApp {
             AppCommand::History(HistoryAction::Export(dir)) => self.export_one(&dir),
             AppCommand::History(HistoryAction::SavePlan(p)) => self.save_plan(p),
             AppCommand::History(HistoryAction::CheckIn(e)) => self.save_checkin(e),
+            AppCommand::History(HistoryAction::Report) => self.write_report(),
             AppCommand::StartPractice => self.start_practice(),
             AppCommand::StopDizzy => self.stop_dizzy(),
             AppCommand::JournalEdited => self.runner.journal_edited(),

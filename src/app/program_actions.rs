@@ -58,4 +58,30 @@ impl BreathbandApp {
             },
         ));
     }
+
+    /// Writes the report of the last four weeks into
+    /// `DATA_DIR/reports/breathband-report-DATE.pdf`.
+    pub(super) fn write_report(&mut self) {
+        let Some(dir) = self.data_dir() else {
+            return;
+        };
+        let now = chrono::Local::now().fixed_offset();
+        let out = dir.join("reports").join(format!(
+            "breathband-report-{}.pdf",
+            now.format("%Y-%m-%d_%H-%M")
+        ));
+        self.export_note = Some("Writing the report...".into());
+        self.jobs.export = Some(Job::spawn(self.repaint.clone(), move || {
+            let r = std::fs::create_dir_all(out.parent().unwrap_or(&dir))
+                .map_err(|e| e.to_string())
+                .and_then(|()| {
+                    crate::program::report_data::write_report(&dir, &out, 28, now)
+                        .map_err(|e| e.to_string())
+                });
+            match r {
+                Ok(_) => format!("Report written to {}", out.display()),
+                Err(e) => format!("The report was not written: {e}"),
+            }
+        }));
+    }
 }

@@ -10,6 +10,7 @@ mod plan;
 mod ports;
 mod record;
 mod remind;
+mod report;
 mod sessions;
 mod simulate;
 mod virtual_args;
@@ -59,6 +60,8 @@ pub enum Command {
     Checkin(checkin::CheckinArgs),
     /// Notify when a planned session is due; --install/--uninstall the timer.
     Remind(remind::RemindArgs),
+    /// Write a PDF report for the therapist: plan, practice, symptoms, notes.
+    Report(report::ReportArgs),
 }
 
 /// Parses arguments and runs; errors come back for `main` to print.
@@ -90,6 +93,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Plan(a) => plan::run(a, cli.data_dir.as_deref()),
         Command::Checkin(a) => checkin::run(a, cli.data_dir.as_deref()),
         Command::Remind(a) => remind::run(a, cli.data_dir.as_deref()),
+        Command::Report(a) => report::run(a, cli.data_dir.as_deref()),
         Command::Export(a) => export::run(a, cli.data_dir.as_deref()),
     }
 }

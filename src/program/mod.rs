@@ -6,6 +6,7 @@ pub mod checkin;
 pub mod plan;
 pub mod remind;
 pub mod remind_install;
+pub mod report_data;
 pub mod snapshot;
 pub mod store;
 pub mod trends;

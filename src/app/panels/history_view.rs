@@ -22,6 +22,8 @@ pub enum HistoryAction {
     SavePlan(Plan),
     /// Save this check-in (now).
     CheckIn(CheckInEntry),
+    /// Write the report for the therapist (PDF, the last four weeks).
+    Report,
 }
 
 /// Shows the history (and the last export's outcome).
@@ -46,11 +48,20 @@ pub fn ui(ui: &mut egui::Ui, h: &History, export_note: Option<&str>) -> Option<H
         {
             act = Some(HistoryAction::ExportAll);
         }
+        if ui
+            .button("Report for the therapist")
+            .on_hover_text("A PDF of the last four weeks: plan, practice, symptoms, notes")
+            .clicked()
+        {
+            act = Some(HistoryAction::Report);
+        }
     });
     if let Some(n) = export_note {
         ui.label(n);
     }
-    trends_view::advice_ui(ui, &h.advice);
+    if trends_view::advice_ui(ui, &h.advice) {
+        act = Some(HistoryAction::Report);
+    }
     let p = &h.program;
     if let Some(plan) = plan_editor::ui(ui, &p.book.current(), p.plan_stored) {
         act = Some(HistoryAction::SavePlan(plan));

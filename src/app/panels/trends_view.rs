@@ -175,11 +175,21 @@ pub fn days_ui(ui: &mut egui::Ui, days: &[DayTrend]) {
         });
 }
 
-/// The program's advice, if any, in a frame each.
-pub fn advice_ui(ui: &mut egui::Ui, advice: &[Advice]) {
+/// The program's advice, if any, in a frame each; true when the person
+/// asks for the report.
+pub fn advice_ui(ui: &mut egui::Ui, advice: &[Advice]) -> bool {
+    let mut report = false;
     for a in advice {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(egui::RichText::new(a.text()).strong());
+            if matches!(a, Advice::SeePhysiotherapist { .. })
+                && ui
+                    .button("Make the report for the physiotherapist")
+                    .clicked()
+            {
+                report = true;
+            }
         });
     }
+    report
 }
