@@ -67,12 +67,7 @@ impl Drop for FakeBoard {
 impl FakeBoard {
     /// Starts a board that announces `first` and then plays `script`.
     pub fn start(dir: &Path, first: Info, script: Vec<Act>) -> Self {
-        let (mut master, slave) = TTYPort::pair().expect("pty");
-        let name = slave.name().expect("pty name");
-        drop(slave);
-        master.set_timeout(Duration::from_millis(5)).unwrap();
-        let path = dir.join("fake-board");
-        std::os::unix::fs::symlink(&name, &path).unwrap();
+        let (mut master, path) = pty(dir, "fake-board");
         let stop = Arc::new(AtomicBool::new(false));
         let s = Arc::clone(&stop);
         let thread = std::thread::spawn(move || play(&mut master, first, script, &s));
@@ -88,11 +83,7 @@ impl FakeBoard {
     /// A text-only board: it ignores commands and prints `lines` (each
     /// ended by LF) at `rate_hz`, then stays silent.
     pub fn text(dir: &Path, lines: Vec<String>, rate_hz: f64) -> Self {
-        let (mut master, slave) = TTYPort::pair().expect("pty");
-        let name = slave.name().expect("pty name");
-        drop(slave);
-        let path = dir.join("text-board");
-        std::os::unix::fs::symlink(&name, &path).unwrap();
+        let (mut master, path) = pty(dir, "text-board");
         let stop = Arc::new(AtomicBool::new(false));
         let s = Arc::clone(&stop);
         let thread = std::thread::spawn(move || {
@@ -115,6 +106,18 @@ impl FakeBoard {
             thread: Some(thread),
         }
     }
+}
+
+/// A pty pair whose board end times out after 5 ms, and a stable link
+/// `dir/link` to the host end.
+fn pty(dir: &Path, link: &str) -> (TTYPort, PathBuf) {
+    let (mut master, slave) = TTYPort::pair().expect("pty");
+    let name = slave.name().expect("pty name");
+    drop(slave);
+    master.set_timeout(Duration::from_millis(5)).unwrap();
+    let path = dir.join(link);
+    std::os::unix::fs::symlink(&name, &path).unwrap();
+    (master, path)
 }
 
 fn play(port: &mut TTYPort, mut info: Info, script: Vec<Act>, stop: &AtomicBool) {

@@ -41,37 +41,8 @@ pub fn sessions_ui(ui: &mut egui::Ui, h: &History) {
     } else {
         (0.0, 1.0)
     };
-    let plot = |id: &'static str| {
-        Plot::new(id)
-            .height(120.0)
-            .legend(Legend::default())
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .include_x(lo)
-            .include_x(hi)
-            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 7.0, 28.0]))
-            .x_axis_formatter(|m, _| date_label(m.value))
-    };
-    let series = |pl: &mut egui_plot::PlotUi<'_>,
-                  name: &str,
-                  v: &[[f64; 2]],
-                  c: Color32,
-                  shape: MarkerShape,
-                  line: bool| {
-        if line {
-            pl.line(Line::new(name, PlotPoints::from(v.to_vec())).color(c));
-        }
-        pl.points(
-            Points::new(name, PlotPoints::from(v.to_vec()))
-                .radius(4.5)
-                .shape(shape)
-                .filled(true)
-                .color(c),
-        );
-    };
     ui.label("Belly share by session (%)");
-    plot("trend_share")
+    date_plot("trend_share", lo, hi)
         .include_y(0.0)
         .include_y(100.0)
         .show(ui, |pl| {
@@ -85,7 +56,7 @@ pub fn sessions_ui(ui: &mut egui::Ui, h: &History) {
             );
         });
     ui.label("Rate (breaths/min) and neck pain (0-10) by session");
-    plot("trend_rate_pain")
+    date_plot("trend_rate_pain", lo, hi)
         .include_y(0.0)
         .include_y(10.0)
         .show(ui, |pl| {
@@ -145,32 +116,16 @@ pub fn days_ui(ui: &mut egui::Ui, days: &[DayTrend]) {
     let (pain, tension) = (pts(|d| d.pain), pts(|d| d.tension));
     let lo = days.first().map_or(0.0, |d| day_x(d.date) - 0.5);
     let hi = days.last().map_or(1.0, |d| day_x(d.date) + 0.5);
-    Plot::new("trend_days")
-        .height(120.0)
-        .legend(Legend::default())
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_x(lo)
-        .include_x(hi)
+    date_plot("trend_days", lo, hi)
         .include_y(0.0)
         .include_y(10.0)
-        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 7.0, 28.0]))
-        .x_axis_formatter(|m, _| date_label(m.value))
         .show(ui, |pl| {
             pl.bar_chart(BarChart::new("sessions done", bars).color(Color32::from_gray(110)));
             for (name, v, c, shape) in [
                 ("pain (circles)", &pain, PAIN, MarkerShape::Circle),
                 ("tension (squares)", &tension, TENSION, MarkerShape::Square),
             ] {
-                pl.line(Line::new(name, PlotPoints::from(v.clone())).color(c));
-                pl.points(
-                    Points::new(name, PlotPoints::from(v.clone()))
-                        .radius(4.5)
-                        .shape(shape)
-                        .filled(true)
-                        .color(c),
-                );
+                series(pl, name, v, c, shape, true);
             }
         });
 }
@@ -192,4 +147,39 @@ pub fn advice_ui(ui: &mut egui::Ui, advice: &[Advice]) -> bool {
         });
     }
     report
+}
+
+/// A fixed plot over dates `lo..hi` (days since 1970), with a legend.
+fn date_plot(id: &'static str, lo: f64, hi: f64) -> Plot<'static> {
+    Plot::new(id)
+        .height(120.0)
+        .legend(Legend::default())
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_x(lo)
+        .include_x(hi)
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 7.0, 28.0]))
+        .x_axis_formatter(|m, _| date_label(m.value))
+}
+
+/// Points of one series (`shape` beside the colour), joined if `line`.
+fn series(
+    pl: &mut egui_plot::PlotUi<'_>,
+    name: &str,
+    v: &[[f64; 2]],
+    c: Color32,
+    shape: MarkerShape,
+    line: bool,
+) {
+    if line {
+        pl.line(Line::new(name, PlotPoints::from(v.to_vec())).color(c));
+    }
+    pl.points(
+        Points::new(name, PlotPoints::from(v.to_vec()))
+            .radius(4.5)
+            .shape(shape)
+            .filled(true)
+            .color(c),
+    );
 }
