@@ -47,8 +47,11 @@ fn named_count(h: &Harness<'static, BreathbandApp>) -> usize {
 fn every_control_of_the_live_view_and_history_has_a_name() {
     // Tall enough that the whole history is on screen (egui names only
     // what it lays out).
+    // Each newly shown widget asks for one more frame (egui styles it by its
+    // last state): opening the forms takes a few frames to settle.
     let mut h = Harness::builder()
         .with_size(egui::vec2(1200.0, 2400.0))
+        .with_max_steps(12)
         .build_ui_state(
             |ui, app: &mut BreathbandApp| {
                 app.drain();
