@@ -10,6 +10,7 @@ use super::live_data::LiveData;
 use super::pacer_run::PacerRun;
 use super::panels::pacer_controls;
 use super::panels::pacer_view;
+use super::panels::calm_practice::{self, CalmView};
 use super::panels::practice_view;
 use super::panels::source_picker::SourcePicker;
 use super::panels::top_bar::{self, TopBar};
@@ -22,7 +23,8 @@ use crate::audio::AudioOutput;
 use crate::device::ports::PortEntry;
 use crate::live::PipeMsg;
 use crate::practice::demo::DemoScript;
-use crate::practice::flow::PracticeFlow;
+use crate::analysis::Class;
+use crate::practice::flow::{PracticeFlow, Step};
 use crate::practice::runner::PracticeRunner;
 use crate::session::history::HistoryError;
 use ringbuf::traits::Consumer;
@@ -197,10 +199,13 @@ impl BreathbandApp {
                 let minutes = &mut self.settings.practice_minutes;
                 cmds.extend(top_bar::ui(ui, &bar, minutes, &mut self.show_history));
             });
-        egui::Panel::left("side")
-            .frame(bare(egui::Frame::side_top_panel(&style)))
-            .default_size(300.0)
-            .show(ui, |ui| self.side(ui, &mut cmds));
+        let practising = matches!(self.runner.flow().map(|f| f.step), Some(Step::Practice));
+        if !practising {
+            egui::Panel::left("side")
+                .frame(bare(egui::Frame::side_top_panel(&style)))
+                .default_size(300.0)
+                .show(ui, |ui| self.side(ui, &mut cmds));
+        }
         egui::CentralPanel::default()
             .frame(bare(egui::Frame::central_panel(&style)))
             .show(ui, |ui| {
@@ -258,6 +263,34 @@ impl BreathbandApp {
             .settings
             .calibrations
             .describe(self.data.info.as_ref(), &self.data.gains);
+        match self.runner.flow().map(|f| f.step) {
+            // The practice fills the window; the dashboard waits behind
+            // "Details".
+            Some(Step::Practice) => {
+                let view = self.calm_view();
+                if calm_practice::ui(ui, &view, crate::app::style::class_color(Class::Belly)) {
+                    cmds.push(AppCommand::StopDizzy);
+                }
+                ui.separator();
+                egui::CollapsingHeader::new("Details")
+                    .id_salt("practice_details")
+                    .show(ui, |ui| self.dashboard(ui, cmds));
+                return;
+            }
+            Some(Step::Stopped) => {
+                // The stop screen gives the advice only.
+                if let Some(f) = self.runner.flow_mut() {
+                    let before = f.journal_after.clone();
+                    let act = practice_view::ui(ui, f, None, now, saved.as_deref());
+                    if before != f.journal_after {
+                        cmds.push(AppCommand::JournalEdited);
+                    }
+                    cmds.extend(act.map(AppCommand::Practice));
+                }
+                return;
+            }
+            _ => {}
+        }
         if let Some(f) = self.runner.flow_mut() {
             let before = (f.journal_before.clone(), f.journal_after.clone());
             let act = practice_view::ui(ui, f, self.data.live_window(), now, saved.as_deref());
@@ -267,6 +300,27 @@ impl BreathbandApp {
             cmds.extend(act.map(AppCommand::Practice));
             ui.separator();
         }
+        self.dashboard(ui, cmds);
+    }
+
+    /// What the calm practice screen shows now.
+    fn calm_view(&self) -> CalmView {
+        let pd = self.pacer_display();
+        let f = self.runner.flow();
+        let warning = f.and_then(|f| f.slow_down.clone());
+        CalmView {
+            phase: pd.as_ref().map(|d| d.phase.clone()),
+            fill: pd.as_ref().map_or(0.5, |d| d.fill),
+            phase_left_s: pd.as_ref().map_or(0.0, |d| d.seconds_left),
+            warning: warning.is_some(),
+            feedback: warning.or_else(|| f.and_then(|f| f.feedback.as_ref().map(|x| x.0.clone()))),
+            left_s: f.map_or(0.0, |f| f.left_s()),
+            belly_share: self.data.live_window().and_then(|w| w.belly_share),
+        }
+    }
+
+    /// The live dashboard: gauge, loop, breaths, pacer, traces.
+    fn dashboard(&mut self, ui: &mut egui::Ui, cmds: &mut Vec<AppCommand>) {
         let label = self.data.label();
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {

@@ -126,7 +126,6 @@ pub fn ui(
                 );
             }
             ui.label("What you did so far is saved, marked as stopped early.");
-            summary(ui, f);
             ui.collapsing("After: how are you now? (optional)", |ui| {
                 super::journal_view::ui(ui, "journal_after", &mut f.journal_after);
             });
