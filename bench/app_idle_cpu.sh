@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CPU of the app (all its threads, from /proc/PID/stat) in the states it is
-# left in: live view, pacer, guided session, minimised, hidden. Under Xvfb
+# left in: live view, pacer, guided session (the steps before the practice,
+# then the calm practice screen), minimised, hidden. Under Xvfb
 # at 1280x800 with a small window manager (openbox: minimising needs one),
 # the virtual sensor at 1 kHz, sessions in a temp dir.
 # Usage: bash bench/app_idle_cpu.sh [SECONDS=30]
@@ -94,6 +95,9 @@ sleep "$settle"
 measure "pacer 6, minimised" "$app"
 stop
 
-start --practice --practice-auto --practice-minutes 3
+start --practice --practice-auto --practice-minutes 5
 measure "guided session" "$app"
+# Past the 30 s baseline: the calm practice screen with its pacer shape.
+sleep 15
+measure "calm practice" "$app"
 stop

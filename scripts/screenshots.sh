@@ -67,6 +67,25 @@ sel practice_baseline && shoot practice_baseline 16 --source virtual "${auto[@]}
 sel practice && shoot practice 25 --source replay --replay "$work/belly.csv" --speed 4 "${auto[@]}" --pacer 6
 sel practice_summary && shoot practice_summary 30 --source replay --replay "$work/belly.csv" --speed 10 "${auto[@]}"
 sel practice_stopped && shoot practice_stopped 25 --source replay --replay "$work/belly.csv" --speed 4 "${auto[@]}" --practice-stop-at 80
-# The session(s) just recorded, in the history.
+# The history: the session(s) just recorded, beside a three-a-day plan
+# begun five days ago and a check-in on each of those days.
+if sel history || sel report; then
+    "$bin" --data-dir "$work/data" plan --sessions-per-day 3 --times 08:00,13:00,21:00 --minutes 5 \
+        --now "$(date -d '5 days ago' +%Y-%m-%dT07:00:00%:z)" >/dev/null
+    for ago in 5 4 3 2 1 0; do
+        "$bin" --data-dir "$work/data" checkin --pain $((3 + ago / 2)) --tension $((2 + ago / 2)) --dizzy no \
+            --note "day -$ago: neck stiff after work" --now "$(date -d "$ago days ago" +%Y-%m-%dT07:30:00%:z)" >/dev/null
+    done
+fi
 sel history && shoot history 4 --source virtual --history
+# The therapist's report, page 1 as a picture (needs pdftoppm, poppler-utils).
+if sel report; then
+    "$bin" --data-dir "$work/data" report --out "$work/report.pdf" --days 14 >/dev/null
+    if command -v pdftoppm >/dev/null; then
+        pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/report.pdf" "$dir/report"
+        echo "screenshots: $dir/report.png (page 1 of the report)"
+    else
+        echo "screenshots: report: pdftoppm missing (poppler-utils), no picture" >&2
+    fi
+fi
 exit 0

@@ -150,7 +150,34 @@ fn the_virtual_sensor_is_labelled_as_such() {
     ));
     let h = harness(app);
     h.get_by_label("VIRTUAL SENSOR (simulated, not a real measurement)");
-    h.get_by_label("live");
+    h.get_by_label("Sensor connected");
+}
+
+#[test]
+fn a_link_loss_is_told_in_plain_words_with_the_reason_under_details() {
+    let mut app = app_with(window(0.7, 0.0, Class::Belly));
+    app.data.apply(PipeMsg::Connected(
+        Box::new(breathband::device::virtual_source::virtual_info(
+            &Default::default(),
+        )),
+        Default::default(),
+    ));
+    app.data
+        .apply(PipeMsg::LinkLost("Broken pipe (os error 32)".into()));
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label_contains("The sensor stopped answering: reconnecting.");
+    h.get_by_label("Sensor not answering: reconnecting...");
+    // No OS error, sample rate or counter until the person asks.
+    for engineering in ["Broken pipe", " Hz", "corrupt frames", "os error"] {
+        assert!(
+            h.query_by_label_contains(engineering).is_none(),
+            "{engineering:?} shown without Details"
+        );
+    }
+    h.get_all_by_label("Details").next().unwrap().click();
+    h.run();
+    h.get_by_label_contains("Broken pipe (os error 32)");
 }
 
 #[test]

@@ -120,3 +120,57 @@ fn disclaimer_is_shown_at_first_run_only() {
     h.step();
     assert!(h.query_by_label("Before you start").is_none());
 }
+
+#[test]
+fn the_practice_fills_the_window_and_the_stop_screen_gives_advice_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = harness(app(tmp.path(), "0.7"));
+    into_practice(&mut h);
+    until(&mut h, 20.0, |a| a.data.window.is_some());
+    h.run_steps(3);
+    // The calm screen: the shape's phase, the time left, one Stop.
+    h.get_by_label("Let the belly rise, keep the chest still");
+    h.get_by_label_contains(" left");
+    let phases = ["Breathe in", "Hold", "Breathe out"];
+    assert!(
+        phases.iter().any(|p| h.query_by_label(p).is_some()),
+        "no pacer phase on the calm screen"
+    );
+    h.get_by_label_contains("% belly (aim for 60 % or more)");
+    h.get_by_label_contains("Stop - I feel dizzy");
+    // The dashboard, the source picker and the engineering figures wait.
+    for hidden in [
+        "Pause",
+        "Disconnect",
+        "breaths/min",
+        " Hz",
+        "corrupt frames",
+    ] {
+        assert!(
+            h.query_by_label_contains(hidden).is_none(),
+            "{hidden:?} on the calm screen"
+        );
+    }
+    h.get_by_label("Details").click();
+    h.run_steps(3);
+    h.get_by_label("Pause");
+    // Stop: the advice, and no figures, coaching or live view under it.
+    h.get_by_label_contains("Stop - I feel dizzy").click();
+    h.run_steps(3);
+    assert_eq!(step(h.state()), Some(Step::Stopped));
+    h.get_by_label("Session stopped");
+    h.get_by_label_contains("Lie still and breathe normally");
+    for hidden in [
+        "Median belly share",
+        "Belly-dominant breaths",
+        "Pause",
+        "let the belly lead",
+        "Good: the belly leads",
+        "% belly",
+    ] {
+        assert!(
+            h.query_by_label_contains(hidden).is_none(),
+            "{hidden:?} on the stop screen"
+        );
+    }
+}

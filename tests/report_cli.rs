@@ -79,6 +79,9 @@ fn the_report_opens_has_pages_and_holds_the_notes() {
         "Épaules détendues après la séance du soir",
         "stopped early (dizzy)",
         "not a medical device",
+        // The calendar's rows are the plan's slots.
+        "Morning",
+        "Evening",
         // Four flat weeks of regular practice: the advice is in the report.
         "time to see a physiotherapist",
     ] {

@@ -8,22 +8,23 @@ use super::history::History;
 use super::jobs::{self, Job};
 use super::live_data::LiveData;
 use super::pacer_run::PacerRun;
+use super::panels::calm_practice::{self, CalmView};
 use super::panels::pacer_controls;
 use super::panels::pacer_view;
-use super::panels::calm_practice::{self, CalmView};
 use super::panels::practice_view;
 use super::panels::source_picker::SourcePicker;
+use super::panels::status;
 use super::panels::top_bar::{self, TopBar};
 use super::panels::{breath_strip, disclaimer, gains_note, gauge, history_view, loop_view};
 use super::repaint::{self, RepaintState};
 use super::screenshot::{Screenshot, ScreenshotPlan};
 use super::settings::Settings;
 use super::window_probe::MapProbe;
+use crate::analysis::Class;
 use crate::audio::AudioOutput;
 use crate::device::ports::PortEntry;
 use crate::live::PipeMsg;
 use crate::practice::demo::DemoScript;
-use crate::analysis::Class;
 use crate::practice::flow::{PracticeFlow, Step};
 use crate::practice::runner::PracticeRunner;
 use crate::session::history::HistoryError;
@@ -185,6 +186,7 @@ impl BreathbandApp {
         // (the same colour, [`eframe::App::clear_color`]): each filled
         // pixel costs in software rendering, and the fills covered all.
         let style = ui.style().clone();
+        let practising = matches!(self.runner.flow().map(|f| f.step), Some(Step::Practice));
         let bare = |f: egui::Frame| f.fill(egui::Color32::TRANSPARENT);
         egui::Panel::top("top")
             .frame(bare(egui::Frame::side_top_panel(&style)))
@@ -193,13 +195,13 @@ impl BreathbandApp {
                     data: &self.data,
                     practice_active: active,
                     practice_idle: self.runner.flow().is_none(),
+                    calm: practising,
                     recording: self.data.recording.as_deref(),
                     today: self.history.as_ref().map(|h| h.calendar.today_text()),
                 };
                 let minutes = &mut self.settings.practice_minutes;
                 cmds.extend(top_bar::ui(ui, &bar, minutes, &mut self.show_history));
             });
-        let practising = matches!(self.runner.flow().map(|f| f.step), Some(Step::Practice));
         if !practising {
             egui::Panel::left("side")
                 .frame(bare(egui::Frame::side_top_panel(&style)))
@@ -274,7 +276,10 @@ impl BreathbandApp {
                 ui.separator();
                 egui::CollapsingHeader::new("Details")
                     .id_salt("practice_details")
-                    .show(ui, |ui| self.dashboard(ui, cmds));
+                    .show(ui, |ui| {
+                        status::status_line(ui, &self.data);
+                        self.dashboard(ui, cmds);
+                    });
                 return;
             }
             Some(Step::Stopped) => {

@@ -30,7 +30,10 @@ pub enum LinkState {
 /// A banner across the live view.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Banner {
+    /// Plain words for the person.
     pub text: String,
+    /// The technical reason (an OS error, a path), shown under "Details".
+    pub detail: Option<String>,
     /// True for a problem, false for good news.
     pub alarm: bool,
     /// Trace time when it was raised (good news fades after a few seconds).
@@ -121,13 +124,20 @@ impl LiveData {
             }
             LinkState::Ended => Some("The replay has ended."),
             LinkState::Disconnected => Some("Not connected: press Connect to see your breathing."),
-            LinkState::Failed(_) => Some("The sensor stopped: see the message above."),
+            LinkState::Failed(_) => {
+                Some("The sensor stopped: check the cable, then press Connect.")
+            }
         }
     }
 
     fn raise(&mut self, text: impl Into<String>, alarm: bool) {
+        self.raise_with(text, None, alarm);
+    }
+
+    fn raise_with(&mut self, text: impl Into<String>, detail: Option<String>, alarm: bool) {
         self.banner = Some(Banner {
             text: text.into(),
+            detail,
             alarm,
             since_s: self.now_s(),
         });
@@ -179,7 +189,12 @@ impl LiveData {
             }
             PipeMsg::LinkLost(why) => {
                 self.link = LinkState::Lost(why.clone());
-                self.raise(format!("Sensor link lost ({why}); reconnecting..."), true);
+                self.raise_with(
+                    "The sensor stopped answering: reconnecting. Check the cable or the \
+                     Bluetooth link.",
+                    Some(why.to_string()),
+                    true,
+                );
             }
             PipeMsg::Reconnected => {
                 self.link = LinkState::Live;
@@ -195,17 +210,25 @@ impl LiveData {
             PipeMsg::RecordingEnded { dir, error } => {
                 self.recording = None;
                 if let Some(e) = &error {
-                    self.raise(format!("Recording stopped: {e}"), true);
+                    self.raise_with(
+                        "Recording stopped: what was recorded so far is kept, the rest is not saved.",
+                        Some(e.to_string()),
+                        true,
+                    );
                 }
                 self.recorded = Some((dir, error));
             }
             PipeMsg::RecordingFailed(e) => {
                 self.recording_error = Some(e.clone());
-                self.raise(format!("Cannot record: {e}"), true);
+                self.raise_with("This session cannot be saved.", Some(e.to_string()), true);
             }
             PipeMsg::Failed(e) => {
                 self.link = LinkState::Failed(e.clone());
-                self.raise(format!("Source stopped: {e}"), true);
+                self.raise_with(
+                    "The sensor stopped. Check the cable, then press Connect.",
+                    Some(e.to_string()),
+                    true,
+                );
             }
         }
     }

@@ -2,9 +2,10 @@
 //! the sessions: the plan, adherence by day, each session's belly share and
 //! rate, the check-ins, safety events and early stops, the advice. Pure.
 
-use super::adherence::SlotState;
+use super::adherence::{Day, SlotState};
 use super::snapshot::Snapshot;
 use super::trends::{advise, days as trend_days};
+use crate::practice::record::Slot;
 use crate::report::{ReportCheckin, ReportDay, ReportInput, ReportSession, SlotMark};
 use crate::session::history::SessionEntry;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
@@ -37,13 +38,33 @@ pub fn gather(p: &Snapshot, entries: &[SessionEntry], generated: NaiveDateTime) 
         .max(cal.first_use.min(cal.today.date));
     let last_day = cal.today.date;
     let in_period = |d: NaiveDate| d >= first_day && d <= last_day;
-    let days: Vec<ReportDay> = cal
-        .days
+    let shown: Vec<&Day> = cal.days.iter().filter(|d| in_period(d.date)).collect();
+    // One calendar row per kind of slot any day of the period plans, so a
+    // plan changed from two to three sessions keeps morning on one row.
+    let rows: Vec<Slot> = [Slot::Morning, Slot::Midday, Slot::Evening]
+        .into_iter()
+        .filter(|r| shown.iter().any(|d| d.slots.iter().any(|s| s.0 == *r)))
+        .collect();
+    let days: Vec<ReportDay> = shown
         .iter()
-        .filter(|d| in_period(d.date))
         .map(|d| ReportDay {
             date: d.date,
-            slots: d.slots.iter().map(|s| mark(s.1)).collect(),
+            slots: rows
+                .iter()
+                .map(|r| {
+                    d.slots
+                        .iter()
+                        .find(|s| s.0 == *r)
+                        .map_or(SlotMark::NotPlanned, |s| mark(s.1))
+                })
+                .collect(),
+        })
+        .collect();
+    let slot_names = rows
+        .iter()
+        .map(|r| {
+            let n = r.name();
+            n[..1].to_uppercase() + &n[1..]
         })
         .collect();
     let (done, planned) = cal.totals();
@@ -121,6 +142,7 @@ pub fn gather(p: &Snapshot, entries: &[SessionEntry], generated: NaiveDateTime) 
         plan_lines,
         adherence_line,
         days,
+        slot_names,
         sessions,
         checkins,
         safety,
@@ -174,4 +196,35 @@ pub fn write_report(
     tmp.as_file().sync_data().map_err(io)?;
     tmp.persist(out).map_err(|e| io(e.error))?;
     Ok(bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::adherence::calendar;
+    use crate::program::plan::{Plan, PlanBook};
+
+    #[test]
+    fn calendar_rows_are_named_slots_and_keep_their_row_across_a_plan_change() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut book = PlanBook::new(d("2026-03-02"));
+        book.set(Plan::with_sessions(3), d("2026-03-05"));
+        let now = DateTime::parse_from_rfc3339("2026-03-06T23:00:00+01:00").unwrap();
+        let p = Snapshot {
+            calendar: calendar(&[], &book, now, 1),
+            book,
+            checkins: Vec::new(),
+            warnings: Vec::new(),
+            plan_stored: true,
+        };
+        let r = gather(&p, &[], now.naive_local());
+        assert_eq!(r.slot_names, ["Morning", "Midday", "Evening"]);
+        let row = |date: &str| &r.days.iter().find(|x| x.date == d(date)).unwrap().slots;
+        // Two a day before the change: no midday slot, evening on its row.
+        assert_eq!(
+            row("2026-03-04"),
+            &[SlotMark::Missed, SlotMark::NotPlanned, SlotMark::Missed]
+        );
+        assert_eq!(row("2026-03-05"), &[SlotMark::Missed; 3]);
+    }
 }

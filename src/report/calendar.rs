@@ -96,18 +96,18 @@ fn draw_mark(c: &mut Canvas<'_>, mark: SlotMark, x: f32, y: f32, s: f32) {
 }
 
 /// Draws the calendar (or a line saying there are no days) and its legend.
-pub(crate) fn draw(flow: &mut Flow<'_>, days: &[ReportDay]) {
+pub(crate) fn draw(flow: &mut Flow<'_>, days: &[ReportDay], slot_names: &[String]) {
     if days.is_empty() {
         flow.paragraph("no days in this period", 9.5, Rgb8::GREY, 0.0);
         return;
     }
     for strip in days.chunks(DAYS_PER_STRIP) {
-        draw_strip(flow, strip);
+        draw_strip(flow, strip, slot_names);
     }
     draw_legend(flow);
 }
 
-fn draw_strip(flow: &mut Flow<'_>, days: &[ReportDay]) {
+fn draw_strip(flow: &mut Flow<'_>, days: &[ReportDay], slot_names: &[String]) {
     let slots = days
         .iter()
         .map(|d| d.slots.len())
@@ -172,7 +172,10 @@ fn draw_strip(flow: &mut Flow<'_>, days: &[ReportDay]) {
             7.5,
             Rgb8::GREY,
             Turn::None,
-            &format!("slot {}", s + 1),
+            &slot_names
+                .get(s)
+                .cloned()
+                .unwrap_or_else(|| format!("slot {}", s + 1)),
         );
     }
     flow.y = top + height;

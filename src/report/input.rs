@@ -18,6 +18,11 @@ pub struct ReportInput {
     pub adherence_line: String,
     /// One entry per day of the period, in order.
     pub days: Vec<ReportDay>,
+    /// The name of each calendar row ("Morning", "Midday", "Evening"):
+    /// `days[i].slots[r]` is the slot of row `r`. Rows without a name are
+    /// labelled "slot N".
+    #[serde(default)]
+    pub slot_names: Vec<String>,
     /// The sessions of the period.
     pub sessions: Vec<ReportSession>,
     /// The daily check-ins of the period.
@@ -35,7 +40,7 @@ pub struct ReportInput {
 pub struct ReportDay {
     /// The day.
     pub date: NaiveDate,
-    /// One mark per planned slot of the day (usually 2 or 3).
+    /// One mark per calendar row (see [`ReportInput::slot_names`]).
     pub slots: Vec<SlotMark>,
 }
 

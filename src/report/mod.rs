@@ -91,7 +91,7 @@ fn compose(face: &Face, input: &ReportInput) -> Result<Vec<Vec<printpdf::Op>>, R
     flow.entry("Adherence", &input.adherence_line, DATE_W);
 
     flow.heading("Adherence calendar", 60.0);
-    calendar::draw(&mut flow, &input.days);
+    calendar::draw(&mut flow, &input.days, &input.slot_names);
 
     flow.heading("Sessions: belly share and breathing rate", charts::CHART_H);
     charts::sessions(&mut flow, period, &input.sessions)?;

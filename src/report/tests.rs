@@ -27,6 +27,7 @@ fn empty() -> ReportInput {
         plan_lines: vec![PLAN.into(), "5 minutes, lying on the back".into()],
         adherence_line: "Done 0 of 0 planned sessions".into(),
         days: Vec::new(),
+        slot_names: vec!["Morning".into(), "Evening".into()],
         sessions: Vec::new(),
         checkins: Vec::new(),
         safety: Vec::new(),

@@ -16,7 +16,7 @@ pub fn ui(ui: &mut egui::Ui, gains: &Gains, can_reset: bool) -> Option<AppComman
     let mut cmd = None;
     ui.horizontal_wrapped(|ui| {
         ui.label(format!(
-            "Calibration applied ({what}): belly counts x{:.2} of the chest's",
+            "Calibration applied ({what}): belly readings scaled x{:.2} against the chest's",
             gains.belly / gains.chest
         ));
         let reset = ui

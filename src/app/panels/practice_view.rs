@@ -137,8 +137,8 @@ pub fn ui(
     act
 }
 
-/// The band-gain step: the two bands give different counts for the same
-/// stretch, so the belly share needs them matched once (side by side).
+/// The band-gain step: the two bands read the same stretch differently, so
+/// the belly share needs them matched once (side by side).
 fn calibrate(
     ui: &mut egui::Ui,
     f: &mut PracticeFlow,
@@ -148,7 +148,7 @@ fn calibrate(
     let mut act = None;
     ui.heading("3. Calibration: match the two bands");
     ui.label(
-        "Each band gives its own number of counts for the same stretch. To compare chest \
+        "The two bands do not read the same stretch quite the same way. To compare chest \
          and belly fairly, both bands measure the same spot once.",
     );
     let how = "Move the chest band down around the belly, just above the belly band. \
@@ -190,12 +190,15 @@ fn calibrate(
         Calibration::Measured(r) => {
             ui.colored_label(
                 class_color(crate::analysis::Class::Belly),
-                format!(
-                    "Done: the belly band gives {:.2} times the counts of the chest band \
+                "Done: the two bands are matched.",
+            );
+            ui.collapsing("Details", |ui| {
+                ui.label(format!(
+                    "The belly band reads {:.2} times the chest band for the same stretch \
                      (the bands moved together: r = {:.2}).",
                     r.raw_ratio, r.correlation
-                ),
-            );
+                ));
+            });
             if let Some(far) = f.far_from_own_scale() {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,

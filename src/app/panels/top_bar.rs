@@ -14,6 +14,9 @@ pub struct TopBar<'a> {
     pub practice_active: bool,
     /// No guided session is on screen.
     pub practice_idle: bool,
+    /// The calm practice screen is up: it has its own Stop button and the
+    /// status waits under its "Details".
+    pub calm: bool,
     pub recording: Option<&'a Path>,
     /// Today's practice ("1 of 2 done"), once the history is read.
     pub today: Option<String>,
@@ -33,11 +36,11 @@ pub fn ui(
     });
     ui.horizontal(|ui| {
         if bar.practice_active {
-            if practice_view::stop_button(ui) {
+            if !bar.calm && practice_view::stop_button(ui) {
                 cmd = Some(AppCommand::StopDizzy);
             }
-            if let Some(d) = bar.recording {
-                ui.label(format!("recording to {}", d.display()));
+            if bar.recording.is_some() {
+                ui.label("This session is being saved.");
             }
         } else if bar.practice_idle {
             if ui.button("Start a guided session").clicked() {
@@ -49,14 +52,18 @@ pub fn ui(
                     .speed(0.1)
                     .suffix(" min"),
             )
-            .on_hover_text("Length of the practice, 3 to 10 minutes");
+            .on_hover_text(
+                "Length of this session, 3 to 10 minutes (your plan sets the usual length)",
+            );
             if let Some(t) = &bar.today {
                 ui.label(format!("Today: {t}"));
             }
             ui.toggle_value(show_history, "History");
         }
     });
-    status::status_line(ui, bar.data);
+    if !bar.calm {
+        status::status_line(ui, bar.data);
+    }
     status::banner(ui, bar.data);
     cmd
 }
