@@ -10,7 +10,9 @@ struct Draft {
     /// The plan the draft started from (a new stored plan resets it).
     from: Option<Plan>,
     count: usize,
-    times: Vec<String>,
+    /// By slot, whatever the count: morning, midday, evening (switching
+    /// between two and three sessions keeps the morning and evening).
+    times: [String; 3],
     minutes: f64,
     posture: Posture,
     error: Option<String>,
@@ -18,11 +20,12 @@ struct Draft {
 
 impl Draft {
     fn of(p: &Plan) -> Self {
-        let mut times: Vec<String> = p.times.iter().map(|t| hhmm(*t)).collect();
         let three = Plan::with_sessions(3).times;
-        while times.len() < 3 {
-            times.push(hhmm(three[times.len()]));
-        }
+        let at = |i: usize| hhmm(p.times.get(i).copied().unwrap_or(three[i.min(2)]));
+        let times = match p.times.len() {
+            3 => [at(0), at(1), at(2)],
+            _ => [at(0), hhmm(three[1]), at(1)],
+        };
         Draft {
             from: Some(p.clone()),
             count: p.times.len(),
@@ -33,10 +36,20 @@ impl Draft {
         }
     }
 
+    /// The slots shown: morning and evening, or all three.
+    fn shown(&self) -> &'static [usize] {
+        if self.count == 3 {
+            &[0, 1, 2]
+        } else {
+            &[0, 2]
+        }
+    }
+
     fn plan(&self) -> Result<Plan, PlanError> {
-        let times = self.times[..self.count]
+        let times = self
+            .shown()
             .iter()
-            .map(|s| parse_hhmm(s))
+            .map(|&i| parse_hhmm(&self.times[i]))
             .collect::<Result<_, _>>()?;
         let p = Plan {
             times,
@@ -72,12 +85,8 @@ pub fn ui(ui: &mut egui::Ui, current: &Plan, stored: bool) -> Option<Plan> {
             ui.horizontal(|ui| {
                 ui.label("At");
                 let names = ["morning", "midday", "evening"];
-                for i in 0..d.count {
-                    let name = if d.count == 2 && i == 1 {
-                        names[2]
-                    } else {
-                        names[i]
-                    };
+                for &i in d.shown() {
+                    let name = names[i];
                     let l = ui.label(name);
                     ui.add(
                         egui::TextEdit::singleline(&mut d.times[i])
