@@ -128,6 +128,7 @@ impl BreathbandApp {
                 .pacer
                 .as_ref()
                 .map(|p| p.motion(p.time_s(self.audio.as_ref()))),
+            calm: matches!(self.runner.flow().map(|f| f.step), Some(Step::Practice)),
         }
     }
 

@@ -2,7 +2,8 @@
 //! software rendering, 30-50 ms of CPU a frame), so it draws only when
 //! something on screen changes: the traces, the loop and the numbers a few
 //! times a second (breathing is at 0.05-0.5 Hz, display points come at
-//! 25 Hz), the pacer bar smoothly while it moves, and nothing while the
+//! 25 Hz), the pacer smoothly while it moves (more often on the calm
+//! practice screen, where a frame is cheap), and nothing while the
 //! window is minimised or covered. The recording runs on the pipeline's own
 //! threads and never waits for a frame; while hidden the app still wakes,
 //! without drawing, to drain the pipeline's queues (see [`HIDDEN`]).
@@ -11,9 +12,14 @@ use std::time::Duration;
 
 /// Traces, loop, gauge and breaths: 5 frames a second.
 pub const LIVE: Duration = Duration::from_millis(200);
-/// The pacer bar while it fills or empties: 20 frames a second (a bar of
-/// 600 points filling in 4 s moves 7.5 points a frame).
+/// The calm practice screen's breathing shape while it grows or shrinks:
+/// 20 frames a second (the screen holds little else, so a frame is cheap).
 pub const PACER: Duration = Duration::from_millis(50);
+/// The pacer bar on the full dashboard: 10 frames a second (a bar of 600
+/// points filling in 4 s moves 15 points a frame). Each frame there also
+/// redraws the traces, the loop and the breaths: at 20 frames a second the
+/// live view with the pacer took about 42 % of a core under Xvfb.
+pub const PACER_DASHBOARD: Duration = Duration::from_millis(100);
 /// Minimised or covered: eframe paints nothing and only runs the app's
 /// logic, which drains the queues (display ring, messages) and keeps a
 /// guided session's bookkeeping going. Once a second fits them with a wide
@@ -31,6 +37,9 @@ pub struct RepaintState {
     /// The pacer runs: `Some(seconds to the end of the phase)` during a
     /// hold (the bar stands still), `None` while it fills or empties.
     pub pacer: Option<PacerMotion>,
+    /// The calm practice screen is up (the pacer's shape alone), not the
+    /// full dashboard.
+    pub calm: bool,
 }
 
 /// The pacer's motion now.
@@ -50,14 +59,15 @@ pub fn next_repaint(s: &RepaintState) -> Option<Duration> {
         // Only logic runs (nothing is painted); keep the queues drained.
         return (s.live || s.pacer.is_some()).then_some(HIDDEN);
     }
+    let step = if s.calm { PACER } else { PACER_DASHBOARD };
     let pacer = s.pacer.map(|m| match m {
-        PacerMotion::Moving => PACER,
+        PacerMotion::Moving => step,
         // The countdown ticks at the live rate; the bar starts moving again
         // on time.
         PacerMotion::Hold { seconds_left } if seconds_left.is_finite() => {
-            Duration::from_secs_f64(seconds_left.clamp(0.0, LIVE.as_secs_f64())).max(PACER)
+            Duration::from_secs_f64(seconds_left.clamp(0.0, LIVE.as_secs_f64())).max(step)
         }
-        PacerMotion::Hold { .. } => PACER,
+        PacerMotion::Hold { .. } => step,
     });
     let live = s.live.then_some(LIVE);
     match (pacer, live) {
@@ -94,13 +104,17 @@ mod tests {
             pacer: Some(PacerMotion::Moving),
             ..live()
         };
-        assert_eq!(next_repaint(&s), Some(PACER));
+        assert_eq!(next_repaint(&s), Some(PACER_DASHBOARD));
         let alone = RepaintState {
             pacer: Some(PacerMotion::Moving),
             ..Default::default()
         };
-        assert_eq!(next_repaint(&alone), Some(PACER));
+        assert_eq!(next_repaint(&alone), Some(PACER_DASHBOARD));
+        // The calm screen's shape, alone on screen, moves more smoothly.
+        let calm = RepaintState { calm: true, ..s };
+        assert_eq!(next_repaint(&calm), Some(PACER));
         assert!(PACER >= Duration::from_millis(33) && PACER <= Duration::from_millis(50));
+        assert!(PACER_DASHBOARD < LIVE);
     }
 
     #[test]
@@ -110,10 +124,15 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(next_repaint(&hold(3.0)), Some(LIVE));
-        assert_eq!(next_repaint(&hold(0.1)), Some(Duration::from_millis(100)));
+        assert_eq!(next_repaint(&hold(0.15)), Some(Duration::from_millis(150)));
         // Never faster than the moving pacer, even at the very end.
-        assert_eq!(next_repaint(&hold(0.0)), Some(PACER));
-        assert_eq!(next_repaint(&hold(f64::NAN)), Some(PACER));
+        assert_eq!(next_repaint(&hold(0.0)), Some(PACER_DASHBOARD));
+        assert_eq!(next_repaint(&hold(f64::NAN)), Some(PACER_DASHBOARD));
+        let calm = RepaintState {
+            calm: true,
+            ..hold(0.0)
+        };
+        assert_eq!(next_repaint(&calm), Some(PACER));
     }
 
     #[test]

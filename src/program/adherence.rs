@@ -86,7 +86,7 @@ impl Day {
 
     /// True when every planned slot is done.
     pub fn full(&self) -> bool {
-        self.planned() > 0 && self.done() == self.slots.len()
+        self.planned() > 0 && self.done() == self.planned()
     }
 }
 
@@ -118,9 +118,9 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// "1 of 2 done".
+    /// "1 of 2 done" (slots over before the first use are not counted).
     pub fn today_text(&self) -> String {
-        format!("{} of {} done", self.today.done(), self.today.slots.len())
+        format!("{} of {} done", self.today.done(), self.today.planned())
     }
 
     /// Planned slots done and planned, over the shown days up to yesterday
@@ -159,13 +159,22 @@ pub fn is_long_enough(minutes: Option<f64>, planned_min: Option<f64>) -> bool {
 }
 
 /// The day's slots under `plan`, filled by `attempts` of that day.
+/// `started` is when the person began on the first day of use (their first
+/// session that day, or now if that day is today): slots of that day
+/// already over by then are not counted, as days before it are not.
 fn day_of(
     date: NaiveDate,
     plan: &Plan,
     best: &BTreeMap<(NaiveDate, usize), SlotState>,
     book: &PlanBook,
     now: NaiveDateTime,
+    started: Option<NaiveDateTime>,
 ) -> Day {
+    let over_before_start = |i: usize| {
+        date == book.first_use
+            && started
+                .is_some_and(|t| t.date() == date && plan.slot_end_minute(i) <= minute_of(t.time()))
+    };
     let slots = plan
         .slots()
         .into_iter()
@@ -175,6 +184,8 @@ fn day_of(
                 SlotState::BeforeStart
             } else if let Some(s) = best.get(&(date, i)) {
                 *s
+            } else if over_before_start(i) {
+                SlotState::BeforeStart
             } else if date == now.date() && minute_of(now.time()) < plan.slot_end_minute(i) {
                 SlotState::Open
             } else {
@@ -203,7 +214,13 @@ pub fn calendar(
             .or_insert(a.state);
         *s = (*s).max(a.state);
     }
-    let day = |date| day_of(date, &book.on(date), &best, book, now);
+    let started = attempts
+        .iter()
+        .map(|a| a.start)
+        .chain((today == book.first_use).then_some(now))
+        .filter(|t| t.date() == book.first_use)
+        .min();
+    let day = |date| day_of(date, &book.on(date), &best, book, now, started);
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     let first = monday - Duration::weeks(i64::from(weeks.max(1) - 1));
     let days: Vec<Day> = first
@@ -418,6 +435,30 @@ mod tests {
         assert_eq!(me(&c.today), (SlotState::Open, SlotState::Open));
         assert_eq!(c.totals(), (1, 2));
         assert_eq!(c.streak, 0);
+    }
+
+    #[test]
+    fn slots_over_before_the_first_session_of_the_first_day_are_neutral() {
+        // First opened at 23:00 on the 11th: the morning was over before.
+        let b = PlanBook::new(date("2026-03-11"));
+        let c = calendar(&[], &b, t("2026-03-11T23:00:00+01:00"), 1);
+        assert_eq!(me(&c.today), (SlotState::BeforeStart, SlotState::Open));
+        assert_eq!(c.today_text(), "0 of 1 done");
+        // A session at 23:05 fills the evening: the first day is full.
+        let a = [at("2026-03-11T23:05:00+01:00", SlotState::Done)];
+        let c = calendar(&a, &b, t("2026-03-11T23:30:00+01:00"), 1);
+        assert_eq!(me(&c.today), (SlotState::BeforeStart, SlotState::Done));
+        assert_eq!((c.today_text().as_str(), c.streak), ("1 of 1 done", 1));
+        // Seen the next day, the first day stays so; the next morning is
+        // missed as usual.
+        let c = calendar(&a, &b, t("2026-03-12T15:00:00+01:00"), 1);
+        assert_eq!(me(&c.days[2]), (SlotState::BeforeStart, SlotState::Done));
+        assert_eq!(me(&c.today), (SlotState::Missed, SlotState::Open));
+        assert_eq!(c.totals(), (1, 2));
+        // A first day with a morning session: nothing is left out.
+        let a = [at("2026-03-11T07:30:00+01:00", SlotState::Done)];
+        let c = calendar(&a, &b, t("2026-03-12T09:00:00+01:00"), 1);
+        assert_eq!(me(&c.days[2]), (SlotState::Done, SlotState::Missed));
     }
 
     #[test]

@@ -70,8 +70,10 @@ pub fn ui(ui: &mut egui::Ui, data: &LiveData) {
         .available_width()
         .min(ui.available_height())
         .clamp(160.0, 260.0);
+    // Raw sensor counts mean nothing to the person: the axes then just
+    // name the bands; a physical unit (mm, after a calibration) is shown.
     let unit = match data.gains.unit.as_str() {
-        "" => String::new(),
+        "" | "counts" => String::new(),
         u => format!(" ({u})"),
     };
     let color = class_color(data.label());
@@ -79,11 +81,11 @@ pub fn ui(ui: &mut egui::Ui, data: &LiveData) {
     // Ticks need less room than the default (60 points apart) allows on a
     // plot this small.
     let x_axis = AxisHints::new_x()
-        .label(format!("belly{unit}"))
+        .label(format!("belly band{unit}"))
         .label_spacing(32.0..=48.0)
         .formatter(|m, _| tick(m.value));
     let y_axis = AxisHints::new_y()
-        .label(format!("chest{unit}"))
+        .label(format!("chest band{unit}"))
         .label_spacing(18.0..=26.0)
         .formatter(|m, _| tick(m.value));
     Plot::new("loop")
