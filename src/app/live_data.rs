@@ -162,11 +162,11 @@ impl LiveData {
                 );
                 if lost && !self.signal_lost {
                     let which = match (w.reason, w.bands_off) {
-                        (Some(NoSignalReason::Gap), _) => "Samples are missing",
-                        (_, [true, false]) => "The chest band shows no signal",
-                        (_, [false, true]) => "The belly band shows no signal",
-                        (_, [true, true]) => "Neither band shows a signal",
-                        _ => "A band shows no signal",
+                        (Some(NoSignalReason::Gap), _) => "readings are missing",
+                        (_, [true, false]) => "the chest band shows no signal",
+                        (_, [false, true]) => "the belly band shows no signal",
+                        (_, [true, true]) => "neither band shows a signal",
+                        _ => "a band shows no signal",
                     };
                     self.raise(
                         format!("Signal lost: {which}. Check that both bands are on and snug."),
