@@ -3,6 +3,7 @@
 
 use super::virtual_args::{f64_in, f64_positive, VirtualArgs, MAX_SECONDS};
 use crate::acquisition::{AcqConfig, Acquisition, OverflowPolicy};
+use crate::device::bitalino::source::{BitalinoConfig, BitalinoSource};
 use crate::device::replay::ReplaySource;
 use crate::device::serial_link::{SerialConfig, SerialSource};
 use crate::device::virtual_source::VirtualSource;
@@ -43,8 +44,25 @@ pub struct RecordArgs {
     /// Sample rate of a device printing text lines (default: estimated).
     #[arg(long, value_name = "HZ", requires = "port", value_parser = f64_in(1.0, 10_000.0))]
     text_rate: Option<f64>,
+    /// What is on the port: `auto` (a breathband board or text lines) or
+    /// `bitalino` (a BITalino (r)evolution, USB-serial or Bluetooth).
+    #[arg(long, value_enum, default_value_t = Device::Auto, requires = "port")]
+    device: Device,
+    /// With --device bitalino: the analog channels of the chest and the
+    /// belly band, in that order.
+    #[arg(long, value_name = "A1,A2", default_value = "A1,A2", value_parser = crate::device::bitalino::source::parse_channels)]
+    channels: [usize; 2],
     #[command(flatten)]
     sensor: VirtualArgs,
+}
+
+/// The kind of device on a port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Device {
+    /// A breathband board (its binary protocol) or a board printing text.
+    Auto,
+    /// A BITalino (r)evolution.
+    Bitalino,
 }
 
 /// Records one session; errors are one line for `main` to print.
@@ -58,7 +76,14 @@ pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
         None => SessionTarget::Under(data_dir(data_dir_arg)?.join("sessions")),
     };
     let mut cfg = AcqConfig::default();
-    let source: Box<dyn Source> = if let Some(port) = &a.port {
+    let source: Box<dyn Source> = if let (Some(port), Device::Bitalino) = (&a.port, a.device) {
+        let mut c = BitalinoConfig::new(port);
+        c.channels = a.channels;
+        if let Some(hz) = a.sensor.rate_hz {
+            c.rate_hz = bitalino_rate(hz)?;
+        }
+        Box::new(BitalinoSource::new(c))
+    } else if let Some(port) = &a.port {
         let mut c = SerialConfig::new(port);
         c.text_rate_hz = a.text_rate;
         c.rate_hz = a.sensor.rate_hz.map(board_rate).transpose()?;
@@ -117,6 +142,17 @@ pub fn run(a: RecordArgs, data_dir_arg: Option<&Path>) -> anyhow::Result<()> {
 }
 
 /// `--rate-hz` for a board: a whole number of Hz the protocol allows.
+/// A rate a BITalino offers that breathband can use: 100 or 1000 Hz.
+fn bitalino_rate(hz: f64) -> anyhow::Result<u16> {
+    match hz {
+        100.0 => Ok(100),
+        1000.0 => Ok(1000),
+        _ => anyhow::bail!(
+            "--rate-hz {hz}: a BITalino samples at 1, 10, 100 or 1000 Hz; breathband needs 100 or 1000"
+        ),
+    }
+}
+
 fn board_rate(hz: f64) -> anyhow::Result<u16> {
     let r = breathband_protocol::RATE_RANGE_HZ;
     if hz.fract() != 0.0 || !(*r.start() as f64..=*r.end() as f64).contains(&hz) {

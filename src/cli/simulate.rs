@@ -8,6 +8,13 @@ use anyhow::Context;
 use std::io::Write;
 use std::path::PathBuf;
 
+/// The simulated board's protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Board {
+    Breathband,
+    Bitalino,
+}
+
 /// Options of `breathband simulate`.
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("mode").required(true).args(["pty", "out"])))]
@@ -54,6 +61,11 @@ pub struct SimulateArgs {
     /// Arduino bootloader).
     #[arg(long, default_value_t = 0.0, requires = "pty", value_name = "S", value_parser = f64_in(0.0, 10.0))]
     boot_delay: f64,
+    /// With --pty: which board to be: `breathband` (our protocol) or
+    /// `bitalino` (a BITalino (r)evolution, chest on A1, belly on A2,
+    /// answering its commands; the host sets its rate).
+    #[arg(long, value_enum, default_value_t = Board::Breathband, requires = "pty")]
+    board: Board,
     #[command(flatten)]
     sensor: VirtualArgs,
 }
@@ -76,6 +88,9 @@ fn run_pty(
     cfg: crate::device::virtual_source::VirtualConfig,
 ) -> anyhow::Result<()> {
     use crate::device::pty_sim::{run, PtySimOptions};
+    if a.board == Board::Bitalino {
+        return run_bitalino(a, cfg);
+    }
     let opts = PtySimOptions {
         sensor: cfg,
         link: a.link.clone(),
@@ -106,6 +121,41 @@ fn run_pty(
         stats.corrupted_samples,
         stats.unplugs,
         stats.resets
+    );
+    Ok(())
+}
+
+/// The virtual BITalino behind a pty.
+#[cfg(unix)]
+fn run_bitalino(
+    a: &SimulateArgs,
+    cfg: crate::device::virtual_source::VirtualConfig,
+) -> anyhow::Result<()> {
+    use crate::device::bitalino::virtual_board::{run, BitalinoSimOptions};
+    if a.text || a.silence_at.is_some() || a.reset_at.is_some() || a.boot_delay > 0.0 {
+        anyhow::bail!(
+            "--board bitalino takes --corrupt, --garbage-per-s, --unplug-at/--unplug-for and \
+             --seconds; not --text, --silence-at, --reset-at or --boot-delay"
+        );
+    }
+    let opts = BitalinoSimOptions {
+        sensor: cfg,
+        link: a.link.clone(),
+        garbage_per_s: a.garbage_per_s,
+        corrupt_fraction: a.corrupt,
+        unplug_at: a.unplug_at,
+        unplug_for: a.unplug_for,
+        seconds: a.seconds,
+    };
+    let stop = super::stop_on_signal();
+    let stats = run(&opts, &stop, |path| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{path}").and_then(|_| out.flush());
+    })
+    .context("virtual BITalino failed")?;
+    eprintln!(
+        "simulate: sent {} frames; {} garbage bytes; {} corrupted frames; {} unplugs",
+        stats.frames_sent, stats.garbage_bytes, stats.corrupted_frames, stats.unplugs
     );
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! patterns (virtual sensor) and the protocol crate; nothing above.
 
 pub mod band_csv;
+pub mod bitalino;
 pub mod counters;
 pub mod csv_records;
 pub mod port_match;

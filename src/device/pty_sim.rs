@@ -68,7 +68,8 @@ pub struct PtySimStats {
     pub resets: u64,
 }
 
-fn new_pty(link: Option<&Path>) -> std::io::Result<(TTYPort, String)> {
+/// A new pty (its master, and the slave's path), with `link` pointing at it.
+pub(crate) fn new_pty(link: Option<&Path>) -> std::io::Result<(TTYPort, String)> {
     let (mut master, slave) = TTYPort::pair().map_err(std::io::Error::other)?;
     let name = serialport::SerialPort::name(&slave)
         .ok_or_else(|| std::io::Error::other("pty has no name"))?;
