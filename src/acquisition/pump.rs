@@ -193,10 +193,15 @@ impl Pump {
             return;
         };
         let n = pairs.len() as u32;
-        let p = match device_first {
+        let mut p = match device_first {
             Some(i) => cont.place(i, n, host_s),
             None => cont.place_unindexed(n, host_s),
         };
+        // The source itself took the jump's length from the host clock (a
+        // BITalino's 4-bit sequence wrapped during a silence).
+        if p.lost > 0 && block_flags & flags::INDEX_ESTIMATED != 0 {
+            p.first_flags |= flags::INDEX_ESTIMATED;
+        }
         if p.lost > 0 {
             Counters::add(&self.counters.samples_lost, p.lost);
             self.event(AcqEvent::Gap {
@@ -367,6 +372,29 @@ mod tests {
         p.block(Some(10), 0, &ten);
         assert_eq!(indices(&mut cons).len(), 20);
         assert_eq!(p.counters.stray_frames.load(Relaxed), 1);
+    }
+
+    #[test]
+    fn a_jump_the_source_estimated_is_marked_estimated() {
+        let (mut p, _rx, mut cons) = pump(16);
+        p.info(info(Some("01"), 100.0));
+        let one = [[1, 2]; 1];
+        for k in 0..20 {
+            p.block(Some(k), 0, &one);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        p.block(Some(120), flags::INDEX_ESTIMATED, &one);
+        p.block(Some(121), 0, &one);
+        use ringbuf::traits::Consumer;
+        let got: Vec<_> = cons.pop_iter().collect();
+        let after = got
+            .iter()
+            .find(|s| s.index == 120)
+            .expect("the sample after the gap");
+        assert_ne!(after.flags & flags::INDEX_ESTIMATED, 0);
+        assert_ne!(after.flags & flags::GAP_BEFORE, 0);
+        assert_eq!(got.last().unwrap().flags & flags::INDEX_ESTIMATED, 0);
+        assert_eq!(p.counters.samples_lost.load(Relaxed), 100);
     }
 
     #[test]

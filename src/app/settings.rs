@@ -82,6 +82,10 @@ pub enum SourceKind {
 pub struct SourceSettings {
     pub kind: SourceKind,
     pub port: String,
+    /// The port has a BITalino (r)evolution, not a breathband board.
+    pub bitalino: bool,
+    /// The BITalino's analog channels of the chest and the belly (0 = A1).
+    pub bitalino_channels: [usize; 2],
     pub replay_path: String,
     pub replay_speed: f64,
     pub virtual_rate_hz: f64,
@@ -99,6 +103,8 @@ impl Default for SourceSettings {
         Self {
             kind: SourceKind::Virtual,
             port: String::new(),
+            bitalino: false,
+            bitalino_channels: [0, 1],
             replay_path: String::new(),
             replay_speed: 1.0,
             virtual_rate_hz: 100.0,
@@ -114,6 +120,8 @@ impl Default for SourceSettings {
 pub enum SourceIncomplete {
     #[error("choose a serial port first")]
     NoPort,
+    #[error("the chest and the belly need two different BITalino channels")]
+    SameChannel,
     #[error("enter the path of a session folder or CSV to replay")]
     NoReplayPath,
 }
@@ -129,9 +137,15 @@ impl SourceSettings {
                 seed: self.virtual_seed,
             })),
             SourceKind::Port if self.port.trim().is_empty() => Err(SourceIncomplete::NoPort),
+            SourceKind::Port
+                if self.bitalino && self.bitalino_channels[0] == self.bitalino_channels[1] =>
+            {
+                Err(SourceIncomplete::SameChannel)
+            }
             SourceKind::Port => Ok(SourceChoice::Port {
                 path: self.port.clone(),
                 text_rate: None,
+                bitalino: self.bitalino.then_some(self.bitalino_channels),
             }),
             SourceKind::Replay if self.replay_path.trim().is_empty() => {
                 Err(SourceIncomplete::NoReplayPath)

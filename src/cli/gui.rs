@@ -21,6 +21,12 @@ pub struct GuiArgs {
     /// Serial port, with `--source port`.
     #[arg(long, value_name = "PATH")]
     port: Option<String>,
+    /// With --port: `auto` (a breathband board or text lines) or `bitalino`.
+    #[arg(long, value_enum, default_value_t = super::record::Device::Auto, requires = "port")]
+    device: super::record::Device,
+    /// With --device bitalino: the chest and belly channels.
+    #[arg(long, value_name = "A1,A2", default_value = "A1,A2", value_parser = crate::device::bitalino::source::parse_channels)]
+    channels: [usize; 2],
     /// Session folder or CSV, with `--source replay`.
     #[arg(long, value_name = "PATH")]
     replay: Option<PathBuf>,
@@ -104,6 +110,8 @@ fn start_source(a: &GuiArgs) -> anyhow::Result<Option<SourceSettings>> {
             GuiSource::Port => {
                 st.kind = SourceKind::Port;
                 st.port = a.port.clone().unwrap_or_default();
+                st.bitalino = a.device == super::record::Device::Bitalino;
+                st.bitalino_channels = a.channels;
             }
             GuiSource::Replay => {
                 st.kind = SourceKind::Replay;

@@ -1,5 +1,6 @@
 //! Which source the live pipeline reads, opened on the pipeline thread.
 
+use crate::device::bitalino::source::{BitalinoConfig, BitalinoSource};
 use crate::device::replay::ReplaySource;
 use crate::device::serial_link::{SerialConfig, SerialSource};
 use crate::device::virtual_sensor::VirtualParams;
@@ -15,6 +16,9 @@ pub enum SourceChoice {
     Port {
         path: String,
         text_rate: Option<f64>,
+        /// A BITalino, with the analog channels of the chest and the belly
+        /// (0 = A1); None: our board or text lines.
+        bitalino: Option<[usize; 2]>,
     },
     Replay {
         path: PathBuf,
@@ -31,7 +35,18 @@ impl SourceChoice {
             SourceChoice::Virtual(cfg) => {
                 Box::new(VirtualSource::new(cfg.clone()).with_controls(controls))
             }
-            SourceChoice::Port { path, text_rate } => {
+            SourceChoice::Port {
+                path,
+                bitalino: Some(channels),
+                ..
+            } => {
+                let mut c = BitalinoConfig::new(path);
+                c.channels = *channels;
+                Box::new(BitalinoSource::new(c))
+            }
+            SourceChoice::Port {
+                path, text_rate, ..
+            } => {
                 let mut c = SerialConfig::new(path);
                 c.text_rate_hz = *text_rate;
                 Box::new(SerialSource::new(c))

@@ -123,6 +123,31 @@ impl SourcePicker {
                     )
                     .labelled_by(l.id);
                 });
+                ui.horizontal(|ui| {
+                    ui.label("Board");
+                    ui.radio_value(&mut s.bitalino, false, "breathband");
+                    ui.radio_value(&mut s.bitalino, true, "BITalino");
+                });
+                if s.bitalino {
+                    // One row per band: the PZT sensors' analog inputs.
+                    for (i, band) in ["chest", "belly"].into_iter().enumerate() {
+                        let c = &mut s.bitalino_channels[i];
+                        egui::ComboBox::from_label(format!("{band} band"))
+                            .width(60.0)
+                            .selected_text(format!("A{}", *c + 1))
+                            .show_ui(ui, |ui| {
+                                for k in 0..crate::device::bitalino::codec::CHANNELS {
+                                    ui.selectable_value(c, k, format!("A{}", k + 1));
+                                }
+                            });
+                    }
+                    if s.bitalino_channels[0] == s.bitalino_channels[1] {
+                        ui.colored_label(
+                            ui.visuals().warn_fg_color,
+                            "Choose two different channels.",
+                        );
+                    }
+                }
             }
             SourceKind::Replay => {
                 ui.horizontal(|ui| {
