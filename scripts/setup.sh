@@ -12,14 +12,20 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # The window (eframe, OpenGL via Mesa on X11) loads these at run time;
 # xvfb + xauth run it without a display (CI screenshots); xdotool and
 # openbox (a window manager, to minimise) for bench/app_idle_cpu.sh.
+# dpkg-dev (dpkg-shlibdeps) and desktop-file-utils: the .deb package and
+# the check of its desktop entry (scripts/package.sh).
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     pkg-config libudev-dev libasound2-dev libwayland-dev g++ ca-certificates \
     libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 \
-    xvfb xauth xdotool openbox >/dev/null
+    xvfb xauth xdotool openbox dpkg-dev desktop-file-utils >/dev/null
 for comp in rustfmt clippy; do
     if ! cargo "${comp/rustfmt/fmt}" --version >/dev/null 2>&1; then
         rustup component add "$comp"
     fi
 done
-echo "setup: system packages and Rust components are in place"
+# cargo-deb builds the .deb (scripts/package.sh).
+if ! cargo deb --version >/dev/null 2>&1; then
+    cargo install cargo-deb --locked --quiet
+fi
+echo "setup: system packages, Rust components and cargo-deb are in place"

@@ -14,5 +14,7 @@ fi
 cargo build --workspace --all-targets --locked
 cargo test --workspace --locked
 bash firmware-protocol/arduino/test/run.sh
+# The Debian package: built (release) and its contents checked.
+bash scripts/package.sh
 # The real window under a virtual display: a screenshot of the live view.
 PROFILE=dev bash scripts/screenshots.sh target/screenshots live practice_summary

@@ -48,6 +48,25 @@ pub struct GuiOptions {
     pub history: bool,
 }
 
+/// The desktop's name for the window (Wayland app id, X11 WM_CLASS): the
+/// desktop entry `breathband.desktop` matches it (`StartupWMClass`).
+pub const APP_ID: &str = "breathband";
+
+/// The window's icon, drawn from `assets/icons/breathband.svg`.
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/128x128/breathband.png");
+
+/// The app id and the icon on a viewport.
+pub fn window_look(v: egui::ViewportBuilder) -> egui::ViewportBuilder {
+    let v = v.with_app_id(APP_ID);
+    match eframe::icon_data::from_png_bytes(ICON_PNG) {
+        Ok(icon) => v.with_icon(std::sync::Arc::new(icon)),
+        Err(e) => {
+            tracing::warn!("the window icon does not load: {e}");
+            v
+        }
+    }
+}
+
 /// Opens the window and runs until it is closed.
 pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
     let shot = opts.screenshot.is_some();
@@ -56,9 +75,11 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
     // either.
     let demo = shot || opts.practice == Some(true);
     let native = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("breathband")
-            .with_inner_size([1200.0, 800.0]),
+        viewport: window_look(
+            egui::ViewportBuilder::default()
+                .with_title("breathband")
+                .with_inner_size([1200.0, 800.0]),
+        ),
         persist_window: !demo,
         ..Default::default()
     };
@@ -118,4 +139,16 @@ pub fn run(opts: GuiOptions) -> anyhow::Result<()> {
              `breathband record`/`analyze`, or run under xvfb-run"
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_has_its_app_id_and_an_icon() {
+        let v = super::window_look(egui::ViewportBuilder::default());
+        assert_eq!(v.app_id.as_deref(), Some(super::APP_ID));
+        let icon = v.icon.expect("an icon");
+        assert_eq!((icon.width, icon.height), (128, 128));
+        assert_eq!(icon.rgba.len(), 128 * 128 * 4);
+    }
 }
