@@ -10,7 +10,6 @@ use breathband::app::BreathbandApp;
 use common::start_sim;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
 use std::time::{Duration, Instant};
 
 #[test]
@@ -25,15 +24,7 @@ fn a_bitalino_is_picked_typed_and_read_in_the_live_view() {
         ..Default::default()
     });
     app.demo.start_when_connected = false;
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1200.0, 900.0))
-        .build_ui_state(
-            |ui, app: &mut BreathbandApp| {
-                app.drain();
-                app.show(ui);
-            },
-            app,
-        );
+    let mut h = common::app_practice::harness(app);
     h.run_steps(8);
     h.get_by_label("Serial port").click();
     h.run_steps(8);

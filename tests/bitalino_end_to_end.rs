@@ -7,25 +7,16 @@
 mod common;
 use common::*;
 
+/// `record --device bitalino` from `dev`.
 fn record_bitalino(
     dev: &std::path::Path,
     out: &std::path::Path,
     secs: &str,
     extra: &[&str],
 ) -> Run {
-    let mut args = vec![
-        "record",
-        "--port",
-        dev.to_str().unwrap(),
-        "--device",
-        "bitalino",
-        "--seconds",
-        secs,
-        "--out",
-        out.to_str().unwrap(),
-    ];
+    let mut args = vec!["--device", "bitalino"];
     args.extend_from_slice(extra);
-    run(&args, &[])
+    record_port(dev, out, secs, &args)
 }
 
 #[test]

@@ -6,20 +6,6 @@
 mod common;
 use common::*;
 
-fn record_port(dev: &std::path::Path, out: &std::path::Path, secs: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "record",
-        "--port",
-        dev.to_str().unwrap(),
-        "--seconds",
-        secs,
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    run(&args, &[])
-}
-
 fn assert_contiguous(rows: &[Row]) {
     for (k, w) in rows.windows(2).enumerate() {
         assert_eq!(

@@ -106,12 +106,7 @@ fn run_pty(
         seconds: a.seconds,
     };
     let stop = super::stop_on_signal();
-    let stats = run(&opts, &stop, |path| {
-        // A reader that went away must not stop the simulated board.
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{path}").and_then(|_| out.flush());
-    })
-    .context("simulated sensor failed")?;
+    let stats = run(&opts, &stop, print_path).context("simulated sensor failed")?;
     eprintln!(
         "simulate: sent {} frames, {} samples; {} garbage bytes; {} corrupted frames ({} samples); {} unplugs; {} resets",
         stats.frames_sent,
@@ -123,6 +118,14 @@ fn run_pty(
         stats.resets
     );
     Ok(())
+}
+
+/// Prints the board's device path (at start and after each re-plug). A
+/// reader that went away must not stop the simulated board.
+#[cfg(unix)]
+fn print_path(path: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{path}").and_then(|_| out.flush());
 }
 
 /// The virtual BITalino behind a pty.
@@ -148,11 +151,7 @@ fn run_bitalino(
         seconds: a.seconds,
     };
     let stop = super::stop_on_signal();
-    let stats = run(&opts, &stop, |path| {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{path}").and_then(|_| out.flush());
-    })
-    .context("virtual BITalino failed")?;
+    let stats = run(&opts, &stop, print_path).context("virtual BITalino failed")?;
     eprintln!(
         "simulate: sent {} frames; {} garbage bytes; {} corrupted frames; {} unplugs",
         stats.frames_sent, stats.garbage_bytes, stats.corrupted_frames, stats.unplugs

@@ -87,6 +87,11 @@ pub(crate) fn new_pty(link: Option<&Path>) -> std::io::Result<(TTYPort, String)>
     Ok((master, name))
 }
 
+/// The path a host opens: the stable link if there is one, else the pty.
+pub(crate) fn shown_path(link: Option<&Path>, pty: &str) -> String {
+    link.map_or(pty.to_string(), |l| l.display().to_string())
+}
+
 /// Runs the simulated board until `stop` is set or `seconds` pass. Calls
 /// `on_ready` with the device path (the link if given) once it can be opened,
 /// and again after each re-plug.
@@ -113,11 +118,7 @@ pub fn run(
     let mut rng = ChaCha8Rng::seed_from_u64(opts.sensor.seed ^ 0x5eed);
     let mut stats = PtySimStats::default();
     let (mut master, name) = new_pty(opts.link.as_deref())?;
-    let shown = |name: &str| {
-        opts.link
-            .as_ref()
-            .map_or(name.to_string(), |l| l.display().to_string())
-    };
+    let shown = |name: &str| shown_path(opts.link.as_deref(), name);
     on_ready(&shown(&name));
     let start = Instant::now();
     let boot_delay = Duration::from_secs_f64(opts.boot_delay);

@@ -62,6 +62,22 @@ pub fn start_sim(dir: &Path, args: &[&str]) -> Sim {
     Sim { child, dev, stdout }
 }
 
+/// `record --port DEV --seconds SECS --out OUT` with `extra` arguments.
+#[allow(dead_code)]
+pub fn record_port(dev: &Path, out: &Path, secs: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "record",
+        "--port",
+        dev.to_str().unwrap(),
+        "--seconds",
+        secs,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run(&args, &[])
+}
+
 /// Output of a finished command.
 pub struct Run {
     pub code: Option<i32>,

@@ -6,7 +6,7 @@
 //! simulated breathband board can (`device::pty_sim`).
 
 use super::codec::{self, Command};
-use crate::device::pty_sim::{new_pty, PtySimStats};
+use crate::device::pty_sim::{new_pty, shown_path, PtySimStats};
 use crate::device::virtual_sensor::VirtualSensor;
 use crate::device::virtual_source::VirtualConfig;
 use rand::{Rng, SeedableRng};
@@ -102,11 +102,7 @@ pub fn run(
     let mut rng = ChaCha8Rng::seed_from_u64(opts.sensor.seed ^ 0xb17a);
     let mut stats = PtySimStats::default();
     let (mut master, name) = new_pty(opts.link.as_deref())?;
-    let shown = |name: &str| {
-        opts.link
-            .as_ref()
-            .map_or(name.to_string(), |l| l.display().to_string())
-    };
+    let shown = |name: &str| shown_path(opts.link.as_deref(), name);
     on_ready(&shown(&name));
     let start = Instant::now();
     let mut rx = [0u8; 256];
