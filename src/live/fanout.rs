@@ -308,6 +308,52 @@ mod tests {
     }
 
     #[test]
+    fn a_session_counts_only_its_own_losses_and_errors() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        let (mut f, info, gains) = connected(60.0, false);
+        let gap = |at: u64, lost: u64| AcqEvent::Gap {
+            at_index: at,
+            lost,
+            estimated: false,
+        };
+        // The live view lost 50 samples and saw 7 bad frames before the
+        // session; the reader is already past the session's end (a gap at
+        // 1_500) when the session stops after index 1_299.
+        let before = CounterSnapshot {
+            crc_errors: 7,
+            samples_lost: 50,
+            samples: 900,
+            ..Default::default()
+        };
+        let mut w = writer(&dir, &info, &gains);
+        w.set_counter_baseline(&before);
+        f.event(&gap(950, 50));
+        f.start_recording(w);
+        f.samples(&samples(1_000, 100));
+        f.event(&gap(1_103, 3));
+        f.event(&gap(1_500, 40));
+        f.samples(&samples(1_103, 197));
+        let link = CounterSnapshot {
+            crc_errors: 12,
+            samples_lost: 93,
+            samples: 1_600,
+            ..Default::default()
+        };
+        let (_, meta, err) = f
+            .stop_recording(SessionStatus::Complete, "done".into(), &link)
+            .unwrap();
+        assert_eq!(err, None);
+        assert_eq!(meta.samples_written, 297);
+        let c = meta.counters;
+        assert_eq!((c.samples, c.samples_lost, c.crc_errors), (297, 3, 5));
+        assert_eq!(meta.gaps.len(), 1, "{:?}", meta.gaps);
+        assert_eq!((meta.gaps[0].index, meta.gaps[0].lost_samples), (1_103, 3));
+        let on_disk = SessionMeta::read(&dir).unwrap();
+        assert_eq!(on_disk.counters, c);
+    }
+
+    #[test]
     fn a_waiting_fanout_hands_a_block_larger_than_the_ring_to_the_analysis_whole() {
         // Room for 0.1 s; a block of 20 s.
         let (mut f, _, _) = connected(0.1, true);

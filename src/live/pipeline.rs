@@ -322,7 +322,10 @@ fn command(
         PipeCmd::StartRecording(target) => match device.as_ref() {
             Some((info, gains)) => {
                 match SessionWriter::create(&target, info, gains, Duration::from_millis(500)) {
-                    Ok(w) => {
+                    Ok(mut w) => {
+                        // Losses and errors of the live view before the
+                        // session are not the session's.
+                        w.set_counter_baseline(&acq.counters.snapshot());
                         out.send(PipeMsg::RecordingStarted(w.dir.clone()));
                         fan.start_recording(w);
                     }

@@ -58,6 +58,14 @@ pub struct SessionWriter {
     results: ResultsCsv,
     first_index: Option<u64>,
     last_index: Option<u64>,
+    /// Samples missing between the rows written (from their indices).
+    lost_in_file: u64,
+    /// Every gap reported; `session.json` lists those inside the rows
+    /// written (the reader may be ahead of the file, or behind its start).
+    gaps_seen: Vec<Gap>,
+    /// The link counters when the session began: the session's own counts
+    /// are those since.
+    baseline: CounterSnapshot,
     last_flush: Instant,
     flush_every: Duration,
 }
@@ -112,6 +120,9 @@ impl SessionWriter {
             results,
             first_index: None,
             last_index: None,
+            lost_in_file: 0,
+            gaps_seen: Vec::new(),
+            baseline: CounterSnapshot::default(),
             last_flush: Instant::now(),
             flush_every,
         })
@@ -134,15 +145,57 @@ impl SessionWriter {
         self.csv.rows_written()
     }
 
+    /// Counts the link's counters from `c` on (the counters when the
+    /// session began, if the link was read before).
+    pub fn set_counter_baseline(&mut self, c: &CounterSnapshot) {
+        self.baseline = *c;
+    }
+
     /// Queues sample rows (written at the next flush).
     pub fn samples(&mut self, samples: &[Sample]) {
         self.csv.append(samples);
         if let (None, Some(s)) = (self.first_index, samples.first()) {
             self.first_index = Some(s.index);
         }
-        if let Some(s) = samples.last() {
+        for s in samples {
+            if let Some(last) = self.last_index {
+                self.lost_in_file += s.index.saturating_sub(last + 1);
+            }
             self.last_index = Some(s.index);
         }
+    }
+
+    /// The session's own counters: the link's since the session began, with
+    /// the samples and the samples lost those of the rows written.
+    fn session_counters(&self, link: &CounterSnapshot) -> CounterSnapshot {
+        let b = &self.baseline;
+        CounterSnapshot {
+            frames: link.frames.saturating_sub(b.frames),
+            bytes: link.bytes.saturating_sub(b.bytes),
+            bytes_dropped: link.bytes_dropped.saturating_sub(b.bytes_dropped),
+            crc_errors: link.crc_errors.saturating_sub(b.crc_errors),
+            malformed: link.malformed.saturating_sub(b.malformed),
+            samples: self.csv.rows_written(),
+            samples_lost: self.lost_in_file,
+            reconnects: link.reconnects.saturating_sub(b.reconnects),
+            ring_overflow: link.ring_overflow.saturating_sub(b.ring_overflow),
+            text_lines_rejected: link
+                .text_lines_rejected
+                .saturating_sub(b.text_lines_rejected),
+            stray_frames: link.stray_frames.saturating_sub(b.stray_frames),
+        }
+    }
+
+    /// The gaps between the first and the last row written.
+    fn gaps_in_file(&self) -> Vec<Gap> {
+        let (Some(first), Some(last)) = (self.first_index, self.last_index) else {
+            return Vec::new();
+        };
+        self.gaps_seen
+            .iter()
+            .filter(|g| g.index > first && g.index <= last)
+            .cloned()
+            .collect()
     }
 
     /// Queues one analysis output (window row, breath row or safety event).
@@ -165,7 +218,7 @@ impl SessionWriter {
                 at_index,
                 lost,
                 estimated,
-            } => self.meta.gaps.push(Gap {
+            } => self.gaps_seen.push(Gap {
                 index: *at_index,
                 time_s: *at_index as f64 / rate,
                 lost_samples: *lost,
@@ -195,7 +248,8 @@ impl SessionWriter {
             self.csv.flush(true)?;
             self.results.flush(true)?;
             self.meta.updated_utc = Utc::now();
-            self.meta.counters = *counters;
+            self.meta.counters = self.session_counters(counters);
+            self.meta.gaps = self.gaps_in_file();
             self.meta.samples_written = self.csv.rows_written();
             let rate = self.meta.sample_rate_hz;
             if let (Some(first), Some(last)) = (self.first_index, self.last_index) {
