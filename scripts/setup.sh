@@ -28,4 +28,15 @@ done
 if ! cargo deb --version >/dev/null 2>&1; then
     cargo install cargo-deb --locked --quiet
 fi
-echo "setup: system packages, Rust components and cargo-deb are in place"
+# pyedflib (EDFlib's Python binding): the independent reader and writer
+# the EDF+ tests check breathband's files against (tests/edf_roundtrip.rs).
+# python3-venv: Debian's python3 needs it for `-m venv`.
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+if ! command -v python3 >/dev/null || ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+    $SUDO apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null
+fi
+if ! "$ROOT/.venv/bin/python" -c "import pyedflib" >/dev/null 2>&1; then
+    python3 -m venv "$ROOT/.venv"
+    "$ROOT/.venv/bin/pip" install --quiet --disable-pip-version-check "pyedflib==0.1.42"
+fi
+echo "setup: system packages, Rust components, cargo-deb and pyedflib are in place"

@@ -18,7 +18,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("acquisition", &["device", "outbox", "sample"]),
     (
         "session",
-        &["acquisition", "analysis", "device", "practice", "sample"],
+        &[
+            "acquisition",
+            "analysis",
+            "device",
+            "pacer",
+            "practice",
+            "sample",
+        ],
     ),
     ("report", &[]),
     ("program", &["practice", "report", "session"]),

@@ -5,6 +5,7 @@ use crate::analysis::offline::{Collector, Report};
 use crate::analysis::{AnalysisConfig, Gains};
 use crate::device::band_csv::{infer_rate, resolve_input, BandCsvReader, BandRow};
 use crate::device::read_ahead::RowThread;
+use crate::session::edf::{is_edf, read_bands, EdfBands};
 use crate::session::folder::check_output;
 use crate::session::meta::SessionMeta;
 use crate::session::results_csv::{window_row, windows_header};
@@ -14,8 +15,17 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
-    /// CSV or gzip CSV with time_s, chest, belly columns, or a session folder.
+    /// CSV or gzip CSV with time_s, chest, belly columns, a session folder,
+    /// or an EDF/EDF+ file.
     input: PathBuf,
+    /// EDF: label of the rib-cage band (default: the first label with a
+    /// word starting "thor", "tho", "chest" or "rib").
+    #[arg(long, value_name = "NAME")]
+    chest_channel: Option<String>,
+    /// EDF: label of the abdominal band (default: the first label with a
+    /// word starting "abd", "belly" or "stomach").
+    #[arg(long, value_name = "NAME")]
+    belly_channel: Option<String>,
     /// Print one JSON object on stdout.
     #[arg(long)]
     json: bool,
@@ -52,9 +62,40 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
     if let Some(out) = &a.csv {
         check_output(out, &[&a.input, &resolve_input(&a.input)])?;
     }
-    let base = SessionMeta::gains_of(&a.input).unwrap_or_default();
-    let gains = Gains::explicit(base, a.chest_gain, a.belly_gain)?;
-    let report = analyze_file(&a.input, cfg, gains)?;
+    let edf = is_edf(&a.input);
+    if !edf && (a.chest_channel.is_some() || a.belly_channel.is_some()) {
+        bail!(
+            "--chest-channel and --belly-channel name the signals of an EDF file; {} is not one",
+            a.input.display()
+        );
+    }
+    let report = if edf {
+        let bands = read_bands(
+            &a.input,
+            a.chest_channel.as_deref(),
+            a.belly_channel.as_deref(),
+        )?;
+        eprintln!(
+            "{}: chest '{}', belly '{}' at {} Hz{}",
+            a.input.display(),
+            bands.labels[0],
+            bands.labels[1],
+            bands.rate_hz,
+            bands
+                .resampled
+                .as_ref()
+                .map_or(String::new(), |r| format!(" ({r})"))
+        );
+        if let Some(t) = &bands.truncated {
+            eprintln!("{}: warning: {t}", a.input.display());
+        }
+        let gains = Gains::explicit(edf_gains(&bands), a.chest_gain, a.belly_gain)?;
+        analyze_bands(&bands, cfg, gains)
+    } else {
+        let base = SessionMeta::gains_of(&a.input).unwrap_or_default();
+        let gains = Gains::explicit(base, a.chest_gain, a.belly_gain)?;
+        analyze_file(&a.input, cfg, gains)?
+    };
     if let Some(p) = &a.csv {
         write_windows_csv(p, &report).with_context(|| format!("cannot write {}", p.display()))?;
     }
@@ -106,6 +147,33 @@ pub fn analyze_file(input: &Path, cfg: AnalysisConfig, gains: Gains) -> anyhow::
         feed(&r)?;
     }
     Ok(c.finish())
+}
+
+/// EDF values are physical already: unit gains, in the file's unit when
+/// both bands share one.
+fn edf_gains(b: &EdfBands) -> Gains {
+    let [c, bu] = &b.units;
+    Gains {
+        chest: 1.0,
+        belly: 1.0,
+        method: "edf".into(),
+        unit: if c == bu && !c.is_empty() {
+            c.clone()
+        } else {
+            "a.u.".into()
+        },
+    }
+}
+
+/// Runs the engine over the bands of an EDF file.
+pub fn analyze_bands(b: &EdfBands, cfg: AnalysisConfig, gains: Gains) -> Report {
+    let mut c = Collector::new(cfg, b.rate_hz, gains);
+    for s in &b.segments {
+        for (j, (x, y)) in s.chest.iter().zip(&s.belly).enumerate() {
+            c.push(s.start_index + j as u64, *x, *y, 0);
+        }
+    }
+    c.finish()
 }
 
 /// A negative (or NaN) time is malformed: it has no place on the sample

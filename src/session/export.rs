@@ -98,6 +98,44 @@ pub fn export(entries: &[SessionEntry], out: &Path) -> Result<Vec<PathBuf>, Expo
     r.map(|()| targets)
 }
 
+/// One session's EDF+ export: the file written and what it holds, or why
+/// it could not be written (the others are still written).
+pub type EdfOutcome = Result<(PathBuf, super::edf::EdfWritten), String>;
+
+/// Writes each session as `out/<id>.edf` (EDF+C). If any target exists,
+/// nothing is written. Each file is written under a temporary name and
+/// linked into place whole, so a file of that name is complete.
+pub fn export_edf(entries: &[SessionEntry], out: &Path) -> Result<Vec<EdfOutcome>, ExportError> {
+    let targets: Vec<PathBuf> = entries
+        .iter()
+        .map(|e| out.join(format!("{}.edf", e.id)))
+        .collect();
+    if let Some(p) = targets.iter().find(|p| p.exists()) {
+        return Err(ExportError::Exists(p.clone()));
+    }
+    std::fs::create_dir_all(out).map_err(|source| ExportError::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let one = |e: &SessionEntry, target: &Path| -> EdfOutcome {
+        let tmp = tempfile::Builder::new()
+            .prefix(".export-")
+            .tempdir_in(out)
+            .map_err(|err| format!("cannot write in {}: {err}", out.display()))?;
+        let part = tmp.path().join("session.edf");
+        let written = super::edf::write_session(&e.path, &part).map_err(|err| err.to_string())?;
+        // A hard link never replaces a file that appeared meanwhile.
+        std::fs::hard_link(&part, target)
+            .map_err(|err| format!("cannot write {}: {err}", target.display()))?;
+        Ok((target.to_path_buf(), written))
+    };
+    Ok(entries
+        .iter()
+        .zip(&targets)
+        .map(|(e, t)| one(e, t))
+        .collect())
+}
+
 /// Copies the session files of `from` into a temporary folder in `out`,
 /// renamed to `target` when whole.
 fn copy_session(from: &Path, out: &Path, target: &Path) -> Result<(), ExportError> {

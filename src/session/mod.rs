@@ -3,6 +3,7 @@
 //! device types and the practice record; never the live pipeline, the app
 //! or the CLI.
 
+pub mod edf;
 pub mod export;
 pub mod folder;
 pub mod history;
