@@ -175,6 +175,36 @@ fn journal_round_trips_into_the_session_and_the_history() {
     let out = exports[0].as_ref().unwrap().path();
     let hist = std::fs::read_to_string(out.join("history.csv")).unwrap();
     assert_eq!(hist.lines().count(), 2, "{hist}");
+    // EDF+: the session as one file, its practice and pacer annotated.
+    h.get_by_label("EDF+").click();
+    h.step();
+    until(&mut h, 10.0, |a| {
+        a.export_note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Wrote"))
+    });
+    let note = h.state().export_note.clone().unwrap();
+    let edf = std::path::PathBuf::from(note.trim_start_matches("Wrote "));
+    assert_eq!(
+        edf.extension().and_then(|e| e.to_str()),
+        Some("edf"),
+        "{note}"
+    );
+    let d = common::pyedf::dump(&edf);
+    let texts: Vec<&str> = d["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Practice: start, pacer")),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"Pacer: Breathe in"), "{texts:?}");
+    assert!(texts.contains(&"Practice: end"), "{texts:?}");
     h.get_by_label("Replay session").click();
     h.step();
     let s = &h.state().settings.source;

@@ -6,44 +6,10 @@
 
 mod common;
 
+use common::pyedf::{dump, pyedf};
 use common::{read_meta, read_samples, run, Run};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// The Python with pyedflib: `BREATHBAND_TEST_PYTHON`, else `.venv`.
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("BREATHBAND_TEST_PYTHON") {
-        return p.into();
-    }
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    assert!(
-        p.exists(),
-        "{} is missing: run `bash scripts/setup.sh` (it installs pyedflib)",
-        p.display()
-    );
-    p
-}
-
-fn pyedf(args: &[&str]) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/edf/pyedf.py");
-    let out = Command::new(python())
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "pyedf.py {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// What pyedflib reads from `file`.
-fn dump(file: &Path) -> Value {
-    serde_json::from_str(&pyedf(&["dump", file.to_str().unwrap()])).unwrap()
-}
 
 /// A session folder `dir` recorded from a CSV of `n` samples at 100 Hz
 /// of belly breathing at 12/min, without the samples in `missing`.

@@ -74,6 +74,7 @@ impl BreathbandApp {
             }
             AppCommand::History(HistoryAction::ExportAll) => self.export_all(),
             AppCommand::History(HistoryAction::Export(dir)) => self.export_one(&dir),
+            AppCommand::History(HistoryAction::ExportEdf(dir)) => self.export_edf(&dir),
             AppCommand::History(HistoryAction::SavePlan(p)) => self.save_plan(p),
             AppCommand::History(HistoryAction::CheckIn(e)) => self.save_checkin(e),
             AppCommand::History(HistoryAction::Report) => self.write_report(),
@@ -262,13 +263,49 @@ impl BreathbandApp {
         }
     }
 
-    fn export(&mut self, entries: Vec<crate::session::history::SessionEntry>) {
-        let Some(data) = self.sessions_dir.as_ref().and_then(|s| s.parent()) else {
+    /// Writes the session in folder `dir` as an EDF+ file in a new folder
+    /// under `DATA_DIR/exports/`, on a job.
+    pub fn export_edf(&mut self, dir: &std::path::Path) {
+        let Some(entries) = self.history.as_ref().map(|h| {
+            h.entries
+                .iter()
+                .filter(|e| e.path == dir)
+                .cloned()
+                .collect::<Vec<_>>()
+        }) else {
             return;
         };
-        let out = data
-            .join("exports")
-            .join(chrono::Local::now().format("%Y-%m-%d_%H-%M-%S").to_string());
+        let Some(out) = self.new_export_dir() else {
+            return;
+        };
+        self.export_note = Some("Writing the EDF+ file...".into());
+        self.jobs.export =
+            Some(Job::spawn(
+                self.repaint.clone(),
+                move || match crate::session::export::export_edf(&entries, &out) {
+                    Ok(done) => match done.into_iter().next() {
+                        Some(Ok((path, _))) => format!("Wrote {}", path.display()),
+                        Some(Err(why)) => format!("EDF+ export failed: {why}"),
+                        None => "EDF+ export failed: the session is no longer listed".into(),
+                    },
+                    Err(e) => format!("EDF+ export failed: {e}"),
+                },
+            ));
+    }
+
+    /// A new folder name under `DATA_DIR/exports/` (the time now).
+    fn new_export_dir(&self) -> Option<std::path::PathBuf> {
+        let data = self.sessions_dir.as_ref().and_then(|s| s.parent())?;
+        Some(
+            data.join("exports")
+                .join(chrono::Local::now().format("%Y-%m-%d_%H-%M-%S").to_string()),
+        )
+    }
+
+    fn export(&mut self, entries: Vec<crate::session::history::SessionEntry>) {
+        let Some(out) = self.new_export_dir() else {
+            return;
+        };
         self.export_note = Some("Exporting...".into());
         self.jobs.export = Some(Job::spawn(self.repaint.clone(), move || {
             std::fs::create_dir_all(&out)

@@ -7,6 +7,7 @@ pub mod app_practice;
 pub mod audio;
 pub mod engine_run;
 pub mod fake_board;
+pub mod pyedf;
 pub mod sessions;
 
 use std::io::{BufRead, BufReader};

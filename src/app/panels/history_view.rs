@@ -1,6 +1,6 @@
 //! The history: today's status and streak, the advice, the plan and
 //! today's check-in, the calendar of the last weeks, trends, the check-ins
-//! and the sessions with Replay and Export buttons.
+//! and the sessions with Replay, Export and EDF+ buttons.
 
 use super::checkin_form::{self, CheckInEntry};
 use super::{calendar_view, plan_editor, trends_view};
@@ -16,6 +16,8 @@ pub enum HistoryAction {
     Replay(PathBuf),
     /// Export this session's CSVs (and a one-line history CSV).
     Export(PathBuf),
+    /// Write this session as an EDF+ file.
+    ExportEdf(PathBuf),
     /// Export every session's CSVs and a history CSV.
     ExportAll,
     /// Save this plan from today.
@@ -131,6 +133,15 @@ pub fn ui(ui: &mut egui::Ui, h: &History, export_note: Option<&str>) -> Option<H
                             .clicked()
                         {
                             act = Some(HistoryAction::Export(e.path.clone()));
+                        }
+                        if ui
+                            .button("EDF+")
+                            .on_hover_text(
+                                "Write this session as an EDF+ file (EDFbrowser, a clinic or a sleep lab) into a new folder under exports/",
+                            )
+                            .clicked()
+                        {
+                            act = Some(HistoryAction::ExportEdf(e.path.clone()));
                         }
                         ui.end_row();
                     }

@@ -117,7 +117,12 @@ fn practice_notes(meta: &SessionMeta, start_s: f64, end_s: f64, notes: &mut Vec<
         Some(why) => notes.push(Note::at(t1, format!("Practice: stopped early ({why})"))),
         None => notes.push(Note::at(t1, "Practice: end")),
     }
-    if let Ok(pattern) = Pattern::parse(&pattern_text) {
+    // As the app starts it: a lengthening pattern from the measured rate.
+    let pattern = match (Pattern::parse(&pattern_text), &p.baseline) {
+        (Ok(Pattern::Lengthen(l)), Some(b)) => Ok(Pattern::Lengthen(l.starting_near(b.rate_bpm))),
+        (p, _) => p,
+    };
+    if let Ok(pattern) = pattern {
         pacer_notes(&pattern, t0.max(start_s) - t0, t1 - t0, t0, notes);
     }
 }
