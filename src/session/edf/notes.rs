@@ -71,15 +71,22 @@ pub fn session_notes(
     for e in &meta.safety_events {
         notes.push(safety_note(e, end_s));
     }
-    for g in gaps {
+    for (g, n) in merged_gaps(gaps) {
+        let about = if g.estimated { "about " } else { "" };
         notes.push(Note::over(
             g.first_lost_s,
             g.resume_s - g.first_lost_s,
-            format!(
-                "Gap: {}{} samples lost, filled with the last value",
-                if g.estimated { "about " } else { "" },
-                g.lost
-            ),
+            if n == 1 {
+                format!(
+                    "Gap: {about}{} samples lost, filled with the last value",
+                    g.lost
+                )
+            } else {
+                format!(
+                    "Gaps: {about}{} samples lost in {n} gaps, filled with the last value",
+                    g.lost
+                )
+            },
         ));
     }
     for e in &meta.events {
@@ -96,6 +103,26 @@ pub fn session_notes(
     notes.retain(|n| n.onset_s.is_finite() && n.onset_s >= start_s && n.onset_s <= end_s);
     notes.sort_by(|a, b| a.onset_s.total_cmp(&b.onset_s));
     notes
+}
+
+/// Gaps less than a second apart, as one span with their count: a device
+/// that drops a sample now and then (16 a second in one real recording)
+/// would otherwise fill every record's annotations, which EDF sizes by the
+/// fullest record.
+fn merged_gaps(gaps: &[RowGap]) -> Vec<(RowGap, usize)> {
+    let mut out: Vec<(RowGap, usize)> = Vec::new();
+    for g in gaps {
+        match out.last_mut() {
+            Some((m, n)) if g.first_lost_s - m.resume_s < 1.0 => {
+                m.lost += g.lost;
+                m.resume_s = g.resume_s;
+                m.estimated |= g.estimated;
+                *n += 1;
+            }
+            _ => out.push((*g, 1)),
+        }
+    }
+    out
 }
 
 /// Practice start and end, and the pacer's phases between them.
@@ -227,6 +254,30 @@ mod tests {
             "{texts:?}"
         );
         assert!(notes.windows(2).all(|w| w[0].onset_s <= w[1].onset_s));
+    }
+
+    #[test]
+    fn gaps_close_together_are_one_note_with_their_count() {
+        let gap = |t: f64| RowGap {
+            first_lost_s: t,
+            lost: 1,
+            resume_s: t + 0.01,
+            estimated: false,
+        };
+        // Sixteen one-sample gaps in a second, then one 5 s later.
+        let mut gaps: Vec<_> = (0..16).map(|k| gap(10.0 + f64::from(k) * 0.06)).collect();
+        gaps.push(gap(16.0));
+        let notes = session_notes(&meta(), &[], &gaps, 0.0, 30.0);
+        let texts: Vec<_> = notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Gaps: 16 samples lost in 16 gaps, filled with the last value",
+                "Gap: 1 samples lost, filled with the last value"
+            ]
+        );
+        assert_eq!(notes[0].onset_s, 10.0);
+        assert!((notes[0].duration_s.unwrap() - 0.91).abs() < 1e-9);
     }
 
     #[test]
