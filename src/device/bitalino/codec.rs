@@ -520,15 +520,20 @@ mod tests {
         assert!(d.skipped_bytes >= 10, "{}", d.skipped_bytes);
     }
 
-    #[test]
-    fn random_bytes_never_panic_and_clean_frames_after_them_are_found() {
-        let mut seed = 0x2545F491u32;
-        let mut rnd = || {
+    /// A repeatable stream of pseudo-random numbers (xorshift32).
+    fn xorshift(mut seed: u32) -> impl FnMut() -> u32 {
+        move || {
             seed ^= seed << 13;
             seed ^= seed >> 17;
             seed ^= seed << 5;
-            (seed & 0xFF) as u8
-        };
+            seed
+        }
+    }
+
+    #[test]
+    fn random_bytes_never_panic_and_clean_frames_after_them_are_found() {
+        let mut next = xorshift(0x2545F491);
+        let mut rnd = || (next() & 0xFF) as u8;
         let mut d = Decoder::new(2);
         let junk: Vec<u8> = (0..10_000).map(|_| rnd()).collect();
         let mut n_junk = 0;
@@ -549,18 +554,12 @@ mod tests {
 
     #[test]
     fn a_corrupted_frame_costs_only_itself() {
-        let mut seed = 0x9E3779B9u32;
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut rnd = xorshift(0x9E3779B9);
         let mut stream = Vec::new();
         let mut corrupted = 0;
         for i in 0..30_000u32 {
             let mut f = encode((i % 16) as u8, [false; 4], &[(i % 1000) as u16, 512]);
-            if rnd() % 100 == 0 {
+            if rnd().is_multiple_of(100) {
                 let k = rnd() as usize % f.len();
                 f[k] ^= 1 << (rnd() % 8);
                 corrupted += 1;
@@ -592,23 +591,18 @@ mod tests {
     /// of 1 to 19 junk bytes every 50 frames or so (2 000 bursts), decoded
     /// in 37-byte reads: (false samples, frames lost, frames corrupted,
     /// how far the sequence alone places the last frame past its index).
-    fn junk_run(mut seed: u32) -> (usize, usize, usize, usize) {
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+    fn junk_run(seed: u32) -> (usize, usize, usize, usize) {
+        let mut rnd = xorshift(seed);
         let mut stream = Vec::new();
         let mut corrupted = std::collections::HashSet::new();
         for i in 0..100_000u32 {
-            if rnd() % 50 == 0 {
+            if rnd().is_multiple_of(50) {
                 let len = 1 + rnd() as usize % 19;
                 stream.extend((0..len).map(|_| rnd() as u8));
             }
             let v = [(i % 1024) as u16, (i / 1024) as u16];
             let mut f = encode((i % 16) as u8, [false; 4], &v);
-            if rnd() % 100 == 0 {
+            if rnd().is_multiple_of(100) {
                 let k = rnd() as usize % f.len();
                 f[k] ^= 1 << (rnd() % 8);
                 corrupted.insert(i);
