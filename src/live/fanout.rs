@@ -136,6 +136,14 @@ impl Fanout {
         }
     }
 
+    /// Ends the session's span at index `end` (see
+    /// [`SessionWriter::end_span`]).
+    pub fn end_span(&mut self, end: u64) {
+        if let Some(w) = self.writer.as_mut() {
+            w.end_span(end);
+        }
+    }
+
     /// Records a gap or link event in the session.
     pub fn event(&mut self, ev: &AcqEvent) {
         if let Some(w) = self.writer.as_mut() {
@@ -319,7 +327,7 @@ mod tests {
         };
         // The live view lost 50 samples and saw 7 bad frames before the
         // session; the reader is already past the session's end (a gap at
-        // 1_500) when the session stops after index 1_299.
+        // 1_500) when the session stops after index 1_299, cut at 1_305.
         let before = CounterSnapshot {
             crc_errors: 7,
             samples_lost: 50,
@@ -334,6 +342,8 @@ mod tests {
         f.event(&gap(1_103, 3));
         f.event(&gap(1_500, 40));
         f.samples(&samples(1_103, 197));
+        // Cut at 1_305 (`--seconds`): the five before it are lost too.
+        f.end_span(1_305);
         let link = CounterSnapshot {
             crc_errors: 12,
             samples_lost: 93,
@@ -346,7 +356,7 @@ mod tests {
         assert_eq!(err, None);
         assert_eq!(meta.samples_written, 297);
         let c = meta.counters;
-        assert_eq!((c.samples, c.samples_lost, c.crc_errors), (297, 3, 5));
+        assert_eq!((c.samples, c.samples_lost, c.crc_errors), (297, 8, 5));
         assert_eq!(meta.gaps.len(), 1, "{:?}", meta.gaps);
         assert_eq!((meta.gaps[0].index, meta.gaps[0].lost_samples), (1_103, 3));
         let on_disk = SessionMeta::read(&dir).unwrap();

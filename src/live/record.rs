@@ -132,6 +132,8 @@ pub fn record(
                 take = buf[..n].iter().take_while(|s| s.index < l).count();
                 if take < n {
                     end.get_or_insert((SessionStatus::Complete, "seconds reached".into()));
+                    // Frames lost right before the cut are the session's.
+                    fan.end_span(l);
                 }
             }
             fan.samples(&buf[..take]);

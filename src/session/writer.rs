@@ -66,6 +66,9 @@ pub struct SessionWriter {
     /// The link counters when the session began: the session's own counts
     /// are those since.
     baseline: CounterSnapshot,
+    /// One past the last index the session covers, when it was cut at a
+    /// set length (`--seconds`): samples lost right before the cut count.
+    span_end: Option<u64>,
     last_flush: Instant,
     flush_every: Duration,
 }
@@ -123,6 +126,7 @@ impl SessionWriter {
             lost_in_file: 0,
             gaps_seen: Vec::new(),
             baseline: CounterSnapshot::default(),
+            span_end: None,
             last_flush: Instant::now(),
             flush_every,
         })
@@ -151,6 +155,12 @@ impl SessionWriter {
         self.baseline = *c;
     }
 
+    /// Ends the session's span at index `end` (exclusive): the samples
+    /// between the last row and it were lost, and count as such.
+    pub fn end_span(&mut self, end: u64) {
+        self.span_end = Some(end);
+    }
+
     /// Queues sample rows (written at the next flush).
     pub fn samples(&mut self, samples: &[Sample]) {
         self.csv.append(samples);
@@ -176,13 +186,21 @@ impl SessionWriter {
             crc_errors: link.crc_errors.saturating_sub(b.crc_errors),
             malformed: link.malformed.saturating_sub(b.malformed),
             samples: self.csv.rows_written(),
-            samples_lost: self.lost_in_file,
+            samples_lost: self.lost_in_file + self.lost_at_end(),
             reconnects: link.reconnects.saturating_sub(b.reconnects),
             ring_overflow: link.ring_overflow.saturating_sub(b.ring_overflow),
             text_lines_rejected: link
                 .text_lines_rejected
                 .saturating_sub(b.text_lines_rejected),
             stray_frames: link.stray_frames.saturating_sub(b.stray_frames),
+        }
+    }
+
+    /// Samples lost between the last row and the end of the span.
+    fn lost_at_end(&self) -> u64 {
+        match (self.span_end, self.last_index) {
+            (Some(end), Some(last)) => end.saturating_sub(last + 1),
+            _ => 0,
         }
     }
 
