@@ -257,22 +257,30 @@ impl BreathbandApp {
 
     /// Exports the session in folder `dir` like [`Self::export_all`].
     pub fn export_one(&mut self, dir: &std::path::Path) {
-        if let Some(h) = &self.history {
-            let one = h.entries.iter().filter(|e| e.path == dir).cloned();
-            self.export(one.collect());
+        if let Some(one) = self.entries_in(dir) {
+            self.export(one);
         }
+    }
+
+    /// The history's entry for session folder `dir` (none if it is gone).
+    fn entries_in(
+        &self,
+        dir: &std::path::Path,
+    ) -> Option<Vec<crate::session::history::SessionEntry>> {
+        let h = self.history.as_ref()?;
+        Some(
+            h.entries
+                .iter()
+                .filter(|e| e.path == dir)
+                .cloned()
+                .collect(),
+        )
     }
 
     /// Writes the session in folder `dir` as an EDF+ file in a new folder
     /// under `DATA_DIR/exports/`, on a job.
     pub fn export_edf(&mut self, dir: &std::path::Path) {
-        let Some(entries) = self.history.as_ref().map(|h| {
-            h.entries
-                .iter()
-                .filter(|e| e.path == dir)
-                .cloned()
-                .collect::<Vec<_>>()
-        }) else {
+        let Some(entries) = self.entries_in(dir) else {
             return;
         };
         let Some(out) = self.new_export_dir() else {

@@ -48,14 +48,18 @@ impl EdfBands {
     }
 }
 
-/// Whether `path` looks like EDF (by its name, else its first bytes).
+/// Whether `path` is an EDF file: named `.edf`, or a file starting with
+/// EDF's version field.
 pub fn is_edf(path: &Path) -> bool {
-    let by_name = path
+    if path.is_dir() {
+        return false;
+    }
+    if path
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("edf"));
-    if path.is_dir() || by_name {
-        return by_name && !path.is_dir();
+        .is_some_and(|e| e.eq_ignore_ascii_case("edf"))
+    {
+        return true;
     }
     let mut head = [0u8; 8];
     std::fs::File::open(path)

@@ -23,8 +23,6 @@ use std::path::Path;
 pub struct EdfWritten {
     pub records: usize,
     pub record_s: f64,
-    /// Samples per band, the filled gaps and the padding included.
-    pub samples: u64,
     pub annotations: usize,
     /// Samples added to fill gaps and to complete the last record.
     pub filled: u64,
@@ -312,7 +310,6 @@ pub fn write_session(dir: &Path, out: &Path) -> Result<EdfWritten, EdfError> {
     Ok(EdfWritten {
         records,
         record_s,
-        samples: padded as u64,
         annotations: count,
         filled,
         warning,
